@@ -1,0 +1,67 @@
+//===- CNNShapes.h - shape rules of cnn ops ---------------------*- C++ -*-===//
+//
+// The shape rules of the cnn ops, shared by the ops' type inference and by the
+// frontends, which check a layer before they build it. Each function returns
+// the result type, or emits an error at `loc` (when given) and fails.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CNNC_DIALECT_CNN_IR_CNNSHAPES_H
+#define CNNC_DIALECT_CNN_IR_CNNSHAPES_H
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Location.h"
+#include "mlir/Support/LLVM.h"
+#include <optional>
+
+namespace mlir::cnn {
+
+using OptLoc = std::optional<Location>;
+
+/// Output extent of a sliding window along one spatial dimension, or a
+/// negative value when the (dilated) window does not fit the padded input.
+int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
+                         int64_t padBegin, int64_t padEnd, int64_t dilation,
+                         bool ceilMode);
+
+FailureOr<RankedTensorType>
+inferConv2DType(OptLoc loc, Type input, Type weight, Type bias,
+                ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                ArrayRef<int64_t> dilations, int64_t group);
+
+FailureOr<RankedTensorType>
+inferPool2DType(OptLoc loc, Type input, ArrayRef<int64_t> kernel,
+                ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                ArrayRef<int64_t> dilations, bool ceilMode);
+
+FailureOr<RankedTensorType> inferGlobalPoolType(OptLoc loc, Type input);
+
+FailureOr<RankedTensorType> inferBroadcastType(OptLoc loc, Type lhs, Type rhs);
+
+FailureOr<RankedTensorType> inferBatchNormType(OptLoc loc, Type input,
+                                               ArrayRef<Type> params);
+
+FailureOr<RankedTensorType> inferDenseType(OptLoc loc, Type a, Type b,
+                                           Type bias, bool transposeA,
+                                           bool transposeB);
+
+FailureOr<RankedTensorType> inferConcatType(OptLoc loc, TypeRange inputs,
+                                            int64_t axis);
+
+FailureOr<RankedTensorType> inferFlattenType(OptLoc loc, Type input,
+                                             int64_t axis);
+
+FailureOr<RankedTensorType> inferReshapeType(OptLoc loc, Type input,
+                                             ArrayRef<int64_t> shape);
+
+FailureOr<RankedTensorType> inferPadType(OptLoc loc, Type input,
+                                         ArrayRef<int64_t> pads,
+                                         StringRef mode);
+
+FailureOr<RankedTensorType> inferLRNType(OptLoc loc, Type input, int64_t size);
+
+FailureOr<RankedTensorType> inferSoftmaxType(OptLoc loc, Type input,
+                                             int64_t axis);
+
+} // namespace mlir::cnn
+
+#endif // CNNC_DIALECT_CNN_IR_CNNSHAPES_H

@@ -1,0 +1,40 @@
+//===- Pipelines.h - cnnc pass pipelines ------------------------*- C++ -*-===//
+//
+// The stages of compilation, each a pipeline that cnnc-opt can also run:
+//   cnn (tensors)  --cnnc-cnn-to-linalg-pipeline-->  linalg (tensors)
+//   linalg         --cnnc-cpu-pipeline------------>  LLVM dialect
+//
+//===----------------------------------------------------------------------===//
+#ifndef CNNC_PIPELINES_PIPELINES_H
+#define CNNC_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir::cnnc {
+
+struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
+  PassOptions::Option<bool> fuseElementwise{
+      *this, "fuse-elementwise",
+      llvm::cl::desc("Fuse elementwise linalg ops before bufferization"),
+      llvm::cl::init(true)};
+};
+
+/// cnn ops to linalg/tensor/arith/math on tensors.
+LogicalResult buildCNNToLinalgPipeline(OpPassManager &pm);
+
+/// linalg on tensors to the LLVM dialect: bufferization with outputs as
+/// out-parameters, loops, and the LLVM conversions (bare-pointer calling
+/// convention at the entry point).
+LogicalResult buildCPUPipeline(OpPassManager &pm,
+                               const CPUPipelineOptions &options);
+
+/// Registers the pipelines above with the pass registry (for cnnc-opt).
+void registerCNNCPipelines();
+
+/// Registers every dialect cnnc's pipelines use.
+void registerCNNCDialects(DialectRegistry &registry);
+
+} // namespace mlir::cnnc
+
+#endif // CNNC_PIPELINES_PIPELINES_H

@@ -1,0 +1,152 @@
+//===- CNNToLinalg.cpp - the convert-cnn-to-linalg pass -------------------===//
+//
+// The pass and the helpers shared by the op-family lowerings in this folder.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+#include "cnnc/Conversion/Passes.h"
+#include "cnnc/Dialect/CNN/IR/CNNOps.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::cnnc {
+#define GEN_PASS_DEF_CONVERTCNNTOLINALGPASS
+#include "cnnc/Conversion/Passes.h.inc"
+} // namespace mlir::cnnc
+
+using namespace mlir;
+using namespace mlir::cnnc;
+using namespace mlir::cnnc::lowering;
+
+Value lowering::emptyTensor(OpBuilder &b, Location loc, RankedTensorType type) {
+  return tensor::EmptyOp::create(b, loc, type.getShape(),
+                                 type.getElementType());
+}
+
+Value lowering::f32Const(OpBuilder &b, Location loc, double value) {
+  return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(value));
+}
+
+Value lowering::filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
+                           double value) {
+  Value init = emptyTensor(b, loc, type);
+  return linalg::FillOp::create(b, loc, f32Const(b, loc, value), init)
+      .getResult(0);
+}
+
+AffineMap lowering::broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> operand,
+                               ArrayRef<int64_t> result) {
+  size_t lead = result.size() - operand.size();
+  SmallVector<AffineExpr> exprs;
+  for (auto [i, d] : llvm::enumerate(operand)) {
+    if (d == 1 && result[lead + i] != 1)
+      exprs.push_back(getAffineConstantExpr(0, ctx));
+    else
+      exprs.push_back(getAffineDimExpr(lead + i, ctx));
+  }
+  return AffineMap::get(result.size(), 0, exprs, ctx);
+}
+
+AffineMap lowering::axisMap(MLIRContext *ctx, int64_t rank, int64_t axis) {
+  return AffineMap::get(rank, 0, getAffineDimExpr(axis, ctx), ctx);
+}
+
+Value lowering::elementwise(OpBuilder &b, Location loc,
+                          RankedTensorType resultType, ValueRange inputs,
+                          BodyFn body) {
+  SmallVector<AffineMap> maps;
+  for (Value in : inputs)
+    maps.push_back(broadcastMap(
+        b.getContext(), cast<RankedTensorType>(in.getType()).getShape(),
+        resultType.getShape()));
+  return mappedElementwise(b, loc, resultType, inputs, maps, body);
+}
+
+Value lowering::mappedElementwise(OpBuilder &b, Location loc,
+                                RankedTensorType resultType, ValueRange inputs,
+                                ArrayRef<AffineMap> inputMaps, BodyFn body) {
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
+  SmallVector<utils::IteratorType> iters(resultType.getRank(),
+                                         utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, resultType, inputs, emptyTensor(b, loc, resultType), maps, iters,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value v = body(nb, nloc, args.drop_back());
+        linalg::YieldOp::create(nb, nloc, v);
+      });
+  return generic.getResult(0);
+}
+
+Value lowering::padSpatial(OpBuilder &b, Location loc, Value input,
+                         ArrayRef<int64_t> pads, double value) {
+  if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[2] += pads[0] + pads[2];
+  shape[3] += pads[1] + pads[3];
+  auto padType = RankedTensorType::get(shape, type.getElementType());
+  SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                   b.getIndexAttr(pads[0]),
+                                   b.getIndexAttr(pads[1])};
+  SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                    b.getIndexAttr(pads[2]),
+                                    b.getIndexAttr(pads[3])};
+  return tensor::PadOp::create(b, loc, padType, input, low, high,
+                               f32Const(b, loc, value));
+}
+
+Value lowering::reshapeTensor(OpBuilder &b, Location loc, Value input,
+                            RankedTensorType resultType) {
+  auto type = cast<RankedTensorType>(input.getType());
+  if (type == resultType)
+    return input;
+  Value flat = input;
+  if (type.getRank() != 1) {
+    SmallVector<ReassociationIndices> all(1);
+    for (int64_t i = 0; i < type.getRank(); ++i)
+      all[0].push_back(i);
+    auto flatType = RankedTensorType::get({type.getNumElements()},
+                                          type.getElementType());
+    flat = tensor::CollapseShapeOp::create(b, loc, flatType, input, all);
+  }
+  if (resultType.getRank() == 1)
+    return flat;
+  SmallVector<ReassociationIndices> all(1);
+  for (int64_t i = 0; i < resultType.getRank(); ++i)
+    all[0].push_back(i);
+  return tensor::ExpandShapeOp::create(b, loc, resultType, flat, all);
+}
+
+DenseIntElementsAttr lowering::i64ElementsAttr(OpBuilder &b,
+                                             ArrayRef<int64_t> values) {
+  auto type = RankedTensorType::get({(int64_t)values.size()}, b.getI64Type());
+  return DenseIntElementsAttr::get(type, values);
+}
+
+void mlir::cnnc::populateCNNToLinalgConversionPatterns(
+    RewritePatternSet &patterns) {
+  populateConvPoolLoweringPatterns(patterns);
+  populateElementwiseLoweringPatterns(patterns);
+  populateShapeLoweringPatterns(patterns);
+}
+
+namespace {
+struct ConvertCNNToLinalgPass
+    : public cnnc::impl::ConvertCNNToLinalgPassBase<ConvertCNNToLinalgPass> {
+  void runOnOperation() override {
+    ConversionTarget target(getContext());
+    target.addIllegalDialect<cnn::CNNDialect>();
+    target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
+                           arith::ArithDialect, math::MathDialect>();
+    RewritePatternSet patterns(&getContext());
+    populateCNNToLinalgConversionPatterns(patterns);
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace

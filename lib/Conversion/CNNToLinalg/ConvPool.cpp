@@ -1,0 +1,318 @@
+//===- ConvPool.cpp - lowering of convolutions, pooling and LRN -----------===//
+//
+// Convolutions and pools become linalg named ops behind an explicit
+// tensor.pad, so that later tiling and vectorization see the upstream ops
+// they know. The layout stays NCHW here; layout choice is a codegen concern.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+#include "cnnc/Dialect/CNN/IR/CNNOps.h"
+#include "cnnc/Dialect/CNN/IR/CNNShapes.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::cnnc;
+using namespace mlir::cnnc::lowering;
+
+namespace {
+
+/// The conv output initialized with the bias broadcast over N, H, W (so the
+/// convolution accumulates onto it), or with zeros.
+Value convInit(OpBuilder &b, Location loc, RankedTensorType outType,
+               Value bias) {
+  if (!bias)
+    return filledTensor(b, loc, outType, 0.0);
+  AffineMap map = axisMap(b.getContext(), 4, 1);
+  return mappedElementwise(b, loc, outType, bias, map,
+                           [](OpBuilder &, Location, ValueRange args) {
+                             return args[0];
+                           });
+}
+
+struct Conv2DLowering : OpConversionPattern<cnn::Conv2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::Conv2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    Location loc = op.getLoc();
+    auto outType = cast<RankedTensorType>(op.getType());
+    auto inType = cast<RankedTensorType>(adaptor.getInput().getType());
+    auto wType = cast<RankedTensorType>(adaptor.getWeight().getType());
+    Value input = padSpatial(rw, loc, adaptor.getInput(), op.getPads(), 0.0);
+    Value weight = adaptor.getWeight();
+    Value init = convInit(rw, loc, outType, adaptor.getBias());
+    auto strides = i64ElementsAttr(rw, op.getStrides());
+    auto dilations = i64ElementsAttr(rw, op.getDilations());
+    int64_t group = op.getGroup();
+    int64_t c = inType.getDimSize(1), f = wType.getDimSize(0);
+
+    if (group == 1) {
+      Value conv = linalg::Conv2DNchwFchwOp::create(
+                       rw, loc, TypeRange{outType}, ValueRange{input, weight},
+                       ValueRange{init}, strides, dilations)
+                       .getResult(0);
+      rw.replaceOp(op, conv);
+      return success();
+    }
+
+    if (group == c && f == c) {
+      // Depthwise: [C, 1, KH, KW] weights as [C, KH, KW].
+      auto dwType = RankedTensorType::get(
+          {c, wType.getDimSize(2), wType.getDimSize(3)},
+          wType.getElementType());
+      Value dw = tensor::CollapseShapeOp::create(
+          rw, loc, dwType, weight,
+          SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}});
+      Value conv = linalg::DepthwiseConv2DNchwChwOp::create(
+                       rw, loc, TypeRange{outType}, ValueRange{input, dw},
+                       ValueRange{init}, strides, dilations)
+                       .getResult(0);
+      rw.replaceOp(op, conv);
+      return success();
+    }
+
+    // General grouped convolution through the NGCHW/GFCHW named op.
+    auto expand = [&](Value v, SmallVector<int64_t> shape,
+                      SmallVector<ReassociationIndices> re) -> Value {
+      auto t = RankedTensorType::get(shape, rw.getF32Type());
+      return tensor::ExpandShapeOp::create(rw, loc, t, v, re);
+    };
+    auto pType = cast<RankedTensorType>(input.getType());
+    SmallVector<ReassociationIndices> act = {{0}, {1, 2}, {3}, {4}};
+    Value gIn = expand(input,
+                       {pType.getDimSize(0), group, c / group,
+                        pType.getDimSize(2), pType.getDimSize(3)},
+                       act);
+    Value gW = expand(weight,
+                      {group, f / group, wType.getDimSize(1),
+                       wType.getDimSize(2), wType.getDimSize(3)},
+                      {{0, 1}, {2}, {3}, {4}});
+    Value gInit = expand(init,
+                         {outType.getDimSize(0), group, f / group,
+                          outType.getDimSize(2), outType.getDimSize(3)},
+                         act);
+    Value conv = linalg::Conv2DNgchwGfchwOp::create(
+                     rw, loc, TypeRange{gInit.getType()}, ValueRange{gIn, gW},
+                     ValueRange{gInit}, strides, dilations)
+                     .getResult(0);
+    rw.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, outType, conv, act);
+    return success();
+  }
+};
+
+/// Trailing pads that ceil mode needs on top of the explicit ones so that
+/// every output window lies inside the padded tensor.
+SmallVector<int64_t> ceilModePads(RankedTensorType in, RankedTensorType out,
+                                  ArrayRef<int64_t> kernel,
+                                  ArrayRef<int64_t> strides,
+                                  ArrayRef<int64_t> pads,
+                                  ArrayRef<int64_t> dilations) {
+  SmallVector<int64_t> all(pads);
+  for (int i = 0; i < 2; ++i) {
+    int64_t need = (out.getDimSize(2 + i) - 1) * strides[i] +
+                   (kernel[i] - 1) * dilations[i] + 1;
+    int64_t have = in.getDimSize(2 + i) + pads[i] + pads[i + 2];
+    all[i + 2] += std::max<int64_t>(0, need - have);
+  }
+  return all;
+}
+
+struct MaxPool2DLowering : OpConversionPattern<cnn::MaxPool2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::MaxPool2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    Location loc = op.getLoc();
+    auto outType = cast<RankedTensorType>(op.getType());
+    auto inType = cast<RankedTensorType>(adaptor.getInput().getType());
+    SmallVector<int64_t> pads =
+        ceilModePads(inType, outType, op.getKernel(), op.getStrides(),
+                     op.getPads(), op.getDilations());
+    double lowest = -std::numeric_limits<double>::infinity();
+    Value input = padSpatial(rw, loc, adaptor.getInput(), pads, lowest);
+    Value window = tensor::EmptyOp::create(rw, loc, op.getKernel(),
+                                           rw.getF32Type());
+    Value init = filledTensor(rw, loc, outType, lowest);
+    Value pool = linalg::PoolingNchwMaxOp::create(
+                     rw, loc, TypeRange{outType}, ValueRange{input, window},
+                     ValueRange{init}, i64ElementsAttr(rw, op.getStrides()),
+                     i64ElementsAttr(rw, op.getDilations()))
+                     .getResult(0);
+    rw.replaceOp(op, pool);
+    return success();
+  }
+};
+
+struct AvgPool2DLowering : OpConversionPattern<cnn::AvgPool2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::AvgPool2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    Location loc = op.getLoc();
+    auto outType = cast<RankedTensorType>(op.getType());
+    auto inType = cast<RankedTensorType>(adaptor.getInput().getType());
+    ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(),
+                      pads = op.getPads();
+    int64_t ones[] = {1, 1};
+    SmallVector<int64_t> allPads =
+        ceilModePads(inType, outType, kernel, strides, pads, ones);
+    Value input = padSpatial(rw, loc, adaptor.getInput(), allPads, 0.0);
+    Value window = tensor::EmptyOp::create(rw, loc, kernel, rw.getF32Type());
+    Value init = filledTensor(rw, loc, outType, 0.0);
+    Value sum = linalg::PoolingNchwSumOp::create(
+                    rw, loc, TypeRange{outType}, ValueRange{input, window},
+                    ValueRange{init}, i64ElementsAttr(rw, strides),
+                    i64ElementsAttr(rw, ones))
+                    .getResult(0);
+
+    // Divisor per output position: window cells inside the input (and, with
+    // count_include_pad, inside the explicit pads, never the ceil-mode ones).
+    int64_t oh = outType.getDimSize(2), ow = outType.getDimSize(3);
+    auto count = [&](int64_t o, int dim) -> int64_t {
+      int64_t size = inType.getDimSize(2 + dim);
+      int64_t start = o * strides[dim] - pads[dim];
+      int64_t end = std::min(start + kernel[dim], size + pads[dim + 2]);
+      if (op.getCountIncludePad())
+        return end - start;
+      return std::min(end, size) - std::max<int64_t>(start, 0);
+    };
+    SmallVector<float> divisor;
+    divisor.reserve(oh * ow);
+    for (int64_t i = 0; i < oh; ++i)
+      for (int64_t j = 0; j < ow; ++j)
+        divisor.push_back(float(std::max<int64_t>(1, count(i, 0) * count(j, 1))));
+    auto divType = RankedTensorType::get({oh, ow}, rw.getF32Type());
+    Value div = arith::ConstantOp::create(
+        rw, loc, DenseElementsAttr::get(divType, ArrayRef<float>(divisor)));
+    Value avg = elementwise(rw, loc, outType, {sum, div},
+                            [](OpBuilder &b, Location l, ValueRange a) {
+                              return arith::DivFOp::create(b, l, a[0], a[1])
+                                  .getResult();
+                            });
+    rw.replaceOp(op, avg);
+    return success();
+  }
+};
+
+/// Global pools reduce H and W into NxC, then expand to NxCx1x1.
+template <typename OpTy, bool isMax>
+struct GlobalPoolLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    Location loc = op.getLoc();
+    auto outType = cast<RankedTensorType>(op.getType());
+    auto inType = cast<RankedTensorType>(adaptor.getInput().getType());
+    MLIRContext *ctx = rw.getContext();
+    auto redType = RankedTensorType::get(
+        {inType.getDimSize(0), inType.getDimSize(1)}, rw.getF32Type());
+    double initValue = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
+    Value init = filledTensor(rw, loc, redType, initValue);
+    AffineMap inMap = rw.getMultiDimIdentityMap(4);
+    AffineMap outMap = AffineMap::get(
+        4, 0, {getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx)}, ctx);
+    SmallVector<utils::IteratorType> iters = {
+        utils::IteratorType::parallel, utils::IteratorType::parallel,
+        utils::IteratorType::reduction, utils::IteratorType::reduction};
+    Value red =
+        linalg::GenericOp::create(
+            rw, loc, TypeRange{redType}, adaptor.getInput(), init,
+            ArrayRef<AffineMap>{inMap, outMap}, iters,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value v =
+                  isMax ? arith::MaximumFOp::create(b, l, args[0], args[1])
+                              .getResult()
+                        : arith::AddFOp::create(b, l, args[0], args[1])
+                              .getResult();
+              linalg::YieldOp::create(b, l, v);
+            })
+            .getResult(0);
+    if (!isMax) {
+      double n = double(inType.getDimSize(2) * inType.getDimSize(3));
+      red = elementwise(rw, loc, redType, red,
+                        [n](OpBuilder &b, Location l, ValueRange a) {
+                          return arith::DivFOp::create(b, l, a[0],
+                                                       f32Const(b, l, n))
+                              .getResult();
+                        });
+    }
+    rw.replaceOp(op, reshapeTensor(rw, loc, red, outType));
+    return success();
+  }
+};
+
+struct LRNLowering : OpConversionPattern<cnn::LRNOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::LRNOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rw.getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    Value x = adaptor.getInput();
+    int64_t size = op.getSize();
+    Value sq = elementwise(rw, loc, type, x,
+                           [](OpBuilder &b, Location l, ValueRange a) {
+                             return arith::MulFOp::create(b, l, a[0], a[0])
+                                 .getResult();
+                           });
+    // Zero-pad the channels so that every window of `size` channels exists:
+    // channel c sums squares over [c - floor((size-1)/2), c + ceil((size-1)/2)].
+    int64_t lo = (size - 1) / 2, hi = size - 1 - lo;
+    SmallVector<int64_t> padShape(type.getShape());
+    padShape[1] += lo + hi;
+    auto zero = rw.getIndexAttr(0);
+    Value padded = tensor::PadOp::create(
+        rw, loc, RankedTensorType::get(padShape, rw.getF32Type()), sq,
+        ArrayRef<OpFoldResult>{zero, rw.getIndexAttr(lo), zero, zero},
+        ArrayRef<OpFoldResult>{zero, rw.getIndexAttr(hi), zero, zero},
+        f32Const(rw, loc, 0.0));
+    Value window = tensor::EmptyOp::create(rw, loc, ArrayRef<int64_t>{size},
+                                           rw.getF32Type());
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    AffineMap padMap = AffineMap::get(5, 0, {d(0), d(1) + d(4), d(2), d(3)}, ctx);
+    AffineMap winMap = AffineMap::get(5, 0, {d(4)}, ctx);
+    AffineMap outMap = AffineMap::get(5, 0, {d(0), d(1), d(2), d(3)}, ctx);
+    SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
+    iters.push_back(utils::IteratorType::reduction);
+    Value sum = linalg::GenericOp::create(
+                    rw, loc, TypeRange{type}, ValueRange{padded, window},
+                    filledTensor(rw, loc, type, 0.0),
+                    ArrayRef<AffineMap>{padMap, winMap, outMap}, iters,
+                    [&](OpBuilder &b, Location l, ValueRange args) {
+                      linalg::YieldOp::create(
+                          b, l,
+                          arith::AddFOp::create(b, l, args[2], args[0])
+                              .getResult());
+                    })
+                    .getResult(0);
+    double alpha = op.getAlpha().convertToDouble() / double(size);
+    double beta = op.getBeta().convertToDouble();
+    double bias = op.getBias().convertToDouble();
+    Value y = elementwise(
+        rw, loc, type, {x, sum}, [&](OpBuilder &b, Location l, ValueRange a) {
+          Value scaled = arith::MulFOp::create(b, l, a[1], f32Const(b, l, alpha));
+          Value base = arith::AddFOp::create(b, l, scaled, f32Const(b, l, bias));
+          Value den = math::PowFOp::create(b, l, base, f32Const(b, l, beta));
+          return arith::DivFOp::create(b, l, a[0], den).getResult();
+        });
+    rw.replaceOp(op, y);
+    return success();
+  }
+};
+
+} // namespace
+
+void lowering::populateConvPoolLoweringPatterns(RewritePatternSet &patterns) {
+  patterns.add<Conv2DLowering, MaxPool2DLowering, AvgPool2DLowering,
+               GlobalPoolLowering<cnn::GlobalAvgPoolOp, false>,
+               GlobalPoolLowering<cnn::GlobalMaxPoolOp, true>, LRNLowering>(
+      patterns.getContext());
+}

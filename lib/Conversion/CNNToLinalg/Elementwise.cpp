@@ -1,0 +1,286 @@
+//===- Elementwise.cpp - lowering of elementwise, norm, dense, softmax ----===//
+//
+// Activations, broadcasting arithmetic and batch norm become all-parallel
+// linalg.generic ops, which linalg's elementwise fusion can merge; dense and
+// softmax become generic contractions and reductions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+#include "cnnc/Dialect/CNN/IR/CNNOps.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::cnnc;
+using namespace mlir::cnnc::lowering;
+
+namespace {
+
+Value sigmoid(OpBuilder &b, Location l, Value x) {
+  Value neg = arith::NegFOp::create(b, l, x);
+  Value e = math::ExpOp::create(b, l, neg);
+  Value den = arith::AddFOp::create(b, l, e, f32Const(b, l, 1.0));
+  return arith::DivFOp::create(b, l, f32Const(b, l, 1.0), den);
+}
+
+Value clamp(OpBuilder &b, Location l, Value x, double lo, double hi) {
+  Value v = x;
+  if (!std::isinf(lo))
+    v = arith::MaximumFOp::create(b, l, v, f32Const(b, l, lo));
+  if (!std::isinf(hi))
+    v = arith::MinimumFOp::create(b, l, v, f32Const(b, l, hi));
+  return v;
+}
+
+/// A unary cnn op whose scalar semantics is `fn(op, builder, loc, x)`.
+template <typename OpTy>
+struct UnaryLowering : OpConversionPattern<OpTy> {
+  using Fn = Value (*)(OpTy, OpBuilder &, Location, Value);
+  UnaryLowering(MLIRContext *ctx, Fn fn)
+      : OpConversionPattern<OpTy>(ctx), fn(fn) {}
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    Value y = elementwise(rw, op.getLoc(), type, adaptor.getInput(),
+                          [&](OpBuilder &b, Location l, ValueRange a) {
+                            return fn(op, b, l, a[0]);
+                          });
+    rw.replaceOp(op, y);
+    return success();
+  }
+  Fn fn;
+};
+
+template <typename OpTy, typename ArithOp>
+struct BinaryLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    Value y = elementwise(rw, op.getLoc(), type,
+                          {adaptor.getLhs(), adaptor.getRhs()},
+                          [](OpBuilder &b, Location l, ValueRange a) {
+                            return ArithOp::create(b, l, a[0], a[1])
+                                .getResult();
+                          });
+    rw.replaceOp(op, y);
+    return success();
+  }
+};
+
+struct BatchNormLowering : OpConversionPattern<cnn::BatchNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::BatchNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    MLIRContext *ctx = rw.getContext();
+    int64_t rank = type.getRank();
+    AffineMap ch = axisMap(ctx, rank, 1);
+    SmallVector<AffineMap> maps = {rw.getMultiDimIdentityMap(rank), ch, ch, ch,
+                                   ch};
+    double eps = op.getEpsilon().convertToDouble();
+    Value y = mappedElementwise(
+        rw, op.getLoc(), type,
+        {adaptor.getInput(), adaptor.getScale(), adaptor.getBias(),
+         adaptor.getMean(), adaptor.getVariance()},
+        maps, [eps](OpBuilder &b, Location l, ValueRange a) {
+          Value var = arith::AddFOp::create(b, l, a[4], f32Const(b, l, eps));
+          Value inv = math::RsqrtOp::create(b, l, var);
+          Value centered = arith::SubFOp::create(b, l, a[0], a[3]);
+          Value scaled = arith::MulFOp::create(
+              b, l, centered, arith::MulFOp::create(b, l, a[1], inv));
+          return arith::AddFOp::create(b, l, scaled, a[2]).getResult();
+        });
+    rw.replaceOp(op, y);
+    return success();
+  }
+};
+
+struct DenseLowering : OpConversionPattern<cnn::DenseOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::DenseOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rw.getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    double alpha = op.getAlpha().convertToDouble();
+    double beta = op.getBeta().convertToDouble();
+    Value bias = adaptor.getBias();
+    // With alpha == 1 the bias (times beta) is the accumulator's initial
+    // value; otherwise it is added in an epilogue.
+    Value init;
+    bool biasInInit = bias && alpha == 1.0;
+    if (biasInInit)
+      init = elementwise(rw, loc, type, bias,
+                         [beta](OpBuilder &b, Location l, ValueRange a) {
+                           if (beta == 1.0)
+                             return a[0];
+                           return arith::MulFOp::create(b, l, a[0],
+                                                        f32Const(b, l, beta))
+                               .getResult();
+                         });
+    else
+      init = filledTensor(rw, loc, type, 0.0);
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    // Iteration space (m, n, k).
+    AffineMap aMap = op.getTransposeA() ? AffineMap::get(3, 0, {d(2), d(0)}, ctx)
+                                        : AffineMap::get(3, 0, {d(0), d(2)}, ctx);
+    AffineMap bMap = op.getTransposeB() ? AffineMap::get(3, 0, {d(1), d(2)}, ctx)
+                                        : AffineMap::get(3, 0, {d(2), d(1)}, ctx);
+    AffineMap cMap = AffineMap::get(3, 0, {d(0), d(1)}, ctx);
+    SmallVector<utils::IteratorType> iters = {utils::IteratorType::parallel,
+                                              utils::IteratorType::parallel,
+                                              utils::IteratorType::reduction};
+    Value y = linalg::GenericOp::create(
+                  rw, loc, TypeRange{type},
+                  ValueRange{adaptor.getA(), adaptor.getB()}, init,
+                  ArrayRef<AffineMap>{aMap, bMap, cMap}, iters,
+                  [](OpBuilder &b, Location l, ValueRange args) {
+                    Value p = arith::MulFOp::create(b, l, args[0], args[1]);
+                    linalg::YieldOp::create(
+                        b, l, arith::AddFOp::create(b, l, args[2], p).getResult());
+                  })
+                  .getResult(0);
+    if (!biasInInit && (alpha != 1.0 || bias)) {
+      SmallVector<Value> ins = {y};
+      if (bias)
+        ins.push_back(bias);
+      y = elementwise(rw, loc, type, ins,
+                      [&](OpBuilder &b, Location l, ValueRange a) {
+                        Value v = arith::MulFOp::create(b, l, a[0],
+                                                        f32Const(b, l, alpha));
+                        if (a.size() > 1)
+                          v = arith::AddFOp::create(
+                              b, l, v,
+                              arith::MulFOp::create(b, l, a[1],
+                                                    f32Const(b, l, beta)));
+                        return v;
+                      });
+    }
+    rw.replaceOp(op, y);
+    return success();
+  }
+};
+
+/// Softmax as max-reduce, exp-sum-reduce, normalize; the reductions drop the
+/// axis, and the elementwise steps read them through a projection.
+struct SoftmaxLowering : OpConversionPattern<cnn::SoftmaxOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::SoftmaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rw.getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    SmallVector<int64_t> redShape;
+    SmallVector<AffineExpr> redExprs;
+    SmallVector<utils::IteratorType> iters;
+    for (int64_t i = 0; i < rank; ++i) {
+      iters.push_back(i == axis ? utils::IteratorType::reduction
+                                : utils::IteratorType::parallel);
+      if (i == axis)
+        continue;
+      redShape.push_back(type.getDimSize(i));
+      redExprs.push_back(getAffineDimExpr(i, ctx));
+    }
+    auto redType = RankedTensorType::get(redShape, rw.getF32Type());
+    AffineMap id = rw.getMultiDimIdentityMap(rank);
+    AffineMap proj = AffineMap::get(rank, 0, redExprs, ctx);
+    auto reduce = [&](Value in, double initValue, bool isMax) {
+      return linalg::GenericOp::create(
+                 rw, loc, TypeRange{redType}, in,
+                 filledTensor(rw, loc, redType, initValue),
+                 ArrayRef<AffineMap>{id, proj}, iters,
+                 [isMax](OpBuilder &b, Location l, ValueRange a) {
+                   Value v =
+                       isMax ? arith::MaximumFOp::create(b, l, a[0], a[1])
+                                   .getResult()
+                             : arith::AddFOp::create(b, l, a[0], a[1])
+                                   .getResult();
+                   linalg::YieldOp::create(b, l, v);
+                 })
+          .getResult(0);
+    };
+    Value x = adaptor.getInput();
+    Value mx = reduce(x, -std::numeric_limits<double>::infinity(), true);
+    Value e = mappedElementwise(rw, loc, type, {x, mx}, {id, proj},
+                                [](OpBuilder &b, Location l, ValueRange a) {
+                                  Value s = arith::SubFOp::create(b, l, a[0], a[1]);
+                                  return math::ExpOp::create(b, l, s).getResult();
+                                });
+    Value sum = reduce(e, 0.0, false);
+    Value y = mappedElementwise(rw, loc, type, {e, sum}, {id, proj},
+                                [](OpBuilder &b, Location l, ValueRange a) {
+                                  return arith::DivFOp::create(b, l, a[0], a[1])
+                                      .getResult();
+                                });
+    rw.replaceOp(op, y);
+    return success();
+  }
+};
+
+} // namespace
+
+void lowering::populateElementwiseLoweringPatterns(RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<UnaryLowering<cnn::ReluOp>>(
+      ctx, [](cnn::ReluOp, OpBuilder &b, Location l, Value x) -> Value {
+        return arith::MaximumFOp::create(b, l, x, f32Const(b, l, 0.0));
+      });
+  patterns.add<UnaryLowering<cnn::SigmoidOp>>(
+      ctx, [](cnn::SigmoidOp, OpBuilder &b, Location l, Value x) {
+        return sigmoid(b, l, x);
+      });
+  patterns.add<UnaryLowering<cnn::TanhOp>>(
+      ctx, [](cnn::TanhOp, OpBuilder &b, Location l, Value x) -> Value {
+        return math::TanhOp::create(b, l, x);
+      });
+  patterns.add<UnaryLowering<cnn::SiluOp>>(
+      ctx, [](cnn::SiluOp, OpBuilder &b, Location l, Value x) -> Value {
+        return arith::MulFOp::create(b, l, x, sigmoid(b, l, x));
+      });
+  patterns.add<UnaryLowering<cnn::HardSwishOp>>(
+      ctx, [](cnn::HardSwishOp, OpBuilder &b, Location l, Value x) -> Value {
+        Value t = arith::AddFOp::create(
+            b, l, arith::MulFOp::create(b, l, x, f32Const(b, l, 1.0 / 6.0)),
+            f32Const(b, l, 0.5));
+        return arith::MulFOp::create(b, l, x, clamp(b, l, t, 0.0, 1.0));
+      });
+  patterns.add<UnaryLowering<cnn::ClipOp>>(
+      ctx, [](cnn::ClipOp op, OpBuilder &b, Location l, Value x) {
+        return clamp(b, l, x, op.getMin().convertToDouble(),
+                     op.getMax().convertToDouble());
+      });
+  patterns.add<UnaryLowering<cnn::LeakyReluOp>>(
+      ctx, [](cnn::LeakyReluOp op, OpBuilder &b, Location l, Value x) -> Value {
+        Value zero = f32Const(b, l, 0.0);
+        Value neg = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, x,
+                                          zero);
+        Value scaled = arith::MulFOp::create(
+            b, l, x, f32Const(b, l, op.getAlpha().convertToDouble()));
+        return arith::SelectOp::create(b, l, neg, scaled, x);
+      });
+  patterns.add<UnaryLowering<cnn::HardSigmoidOp>>(
+      ctx, [](cnn::HardSigmoidOp op, OpBuilder &b, Location l, Value x) {
+        Value t = arith::AddFOp::create(
+            b, l,
+            arith::MulFOp::create(
+                b, l, x, f32Const(b, l, op.getAlpha().convertToDouble())),
+            f32Const(b, l, op.getBeta().convertToDouble()));
+        return clamp(b, l, t, 0.0, 1.0);
+      });
+  patterns.add<BinaryLowering<cnn::AddOp, arith::AddFOp>,
+               BinaryLowering<cnn::SubOp, arith::SubFOp>,
+               BinaryLowering<cnn::MulOp, arith::MulFOp>,
+               BinaryLowering<cnn::DivOp, arith::DivFOp>, BatchNormLowering,
+               DenseLowering, SoftmaxLowering>(ctx);
+}

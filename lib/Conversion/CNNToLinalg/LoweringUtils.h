@@ -1,0 +1,61 @@
+//===- LoweringUtils.h - helpers shared by the cnn lowerings ----*- C++ -*-===//
+#ifndef CNNC_LIB_CONVERSION_CNNTOLINALG_LOWERINGUTILS_H
+#define CNNC_LIB_CONVERSION_CNNTOLINALG_LOWERINGUTILS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+namespace mlir::cnnc::lowering {
+
+using BodyFn =
+    llvm::function_ref<Value(OpBuilder &b, Location loc, ValueRange args)>;
+
+/// `tensor.empty` of a static type.
+Value emptyTensor(OpBuilder &b, Location loc, RankedTensorType type);
+
+/// A tensor of `type` filled with `value`.
+Value filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
+                   double value);
+
+/// f32 constant.
+Value f32Const(OpBuilder &b, Location loc, double value);
+
+/// The map reading an operand of shape `operand` while iterating over the
+/// (numpy-broadcast) shape `result`: leading dims are dropped and size-1 dims
+/// that stretch read index 0.
+AffineMap broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> operand,
+                       ArrayRef<int64_t> result);
+
+/// An all-parallel linalg.generic producing `resultType` from `inputs`, each
+/// broadcast to the result shape; `body` receives the input elements.
+Value elementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
+                  ValueRange inputs, BodyFn body);
+
+/// Like `elementwise`, with an explicit indexing map per input.
+Value mappedElementwise(OpBuilder &b, Location loc,
+                        RankedTensorType resultType, ValueRange inputs,
+                        ArrayRef<AffineMap> inputMaps, BodyFn body);
+
+/// The map reading a 1-D per-channel operand at `axis` of a rank-`rank`
+/// iteration space.
+AffineMap axisMap(MLIRContext *ctx, int64_t rank, int64_t axis);
+
+/// Pads a 4-D NCHW tensor spatially by [top, left, bottom, right] with `value`.
+Value padSpatial(OpBuilder &b, Location loc, Value input,
+                 ArrayRef<int64_t> pads, double value);
+
+/// Reshapes through 1-D (collapse then expand); both shapes static.
+Value reshapeTensor(OpBuilder &b, Location loc, Value input,
+                    RankedTensorType resultType);
+
+/// linalg integer-array attribute (tensor<Nxi64>) as named convs expect.
+DenseIntElementsAttr i64ElementsAttr(OpBuilder &b, ArrayRef<int64_t> values);
+
+void populateConvPoolLoweringPatterns(RewritePatternSet &patterns);
+void populateElementwiseLoweringPatterns(RewritePatternSet &patterns);
+void populateShapeLoweringPatterns(RewritePatternSet &patterns);
+
+} // namespace mlir::cnnc::lowering
+
+#endif // CNNC_LIB_CONVERSION_CNNTOLINALG_LOWERINGUTILS_H

@@ -1,0 +1,80 @@
+//===- Pipelines.cpp - cnnc pass pipelines --------------------------------===//
+//
+// Pipelines are spelled in the textual pass-pipeline syntax so that what the
+// driver runs is exactly what a user can paste into cnnc-opt.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cnnc/Pipelines/Pipelines.h"
+#include "cnnc/Conversion/Passes.h"
+#include "cnnc/Dialect/CNN/IR/CNNDialect.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+using namespace mlir::cnnc;
+
+LogicalResult mlir::cnnc::buildCNNToLinalgPipeline(OpPassManager &pm) {
+  return parsePassPipeline("func.func(convert-cnn-to-linalg,canonicalize,cse)",
+                           pm);
+}
+
+LogicalResult mlir::cnnc::buildCPUPipeline(OpPassManager &pm,
+                                           const CPUPipelineOptions &options) {
+  std::string p;
+  if (options.fuseElementwise)
+    p += "func.func(linalg-fuse-elementwise-ops,canonicalize,cse),";
+  p += "one-shot-bufferize{bufferize-function-boundaries "
+       "function-boundary-type-conversion=identity-layout-map},"
+       "buffer-results-to-out-params{hoist-static-allocs "
+       "modify-public-functions},"
+       "buffer-deallocation-pipeline,"
+       "func.func(convert-linalg-to-loops),"
+       "canonicalize,cse,"
+       "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
+       "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
+       "convert-arith-to-llvm,convert-index-to-llvm,"
+       "convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
+       "convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts,"
+       "canonicalize,cse";
+  return parsePassPipeline(p, pm);
+}
+
+void mlir::cnnc::registerCNNCPipelines() {
+  PassPipelineRegistration<>(
+      "cnnc-cnn-to-linalg-pipeline",
+      "Lower the cnn dialect to linalg on tensors",
+      [](OpPassManager &pm) { (void)buildCNNToLinalgPipeline(pm); });
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "cnnc-cpu-pipeline",
+      "Lower linalg on tensors to the LLVM dialect for CPUs",
+      [](OpPassManager &pm, const CPUPipelineOptions &options) {
+        (void)buildCPUPipeline(pm, options);
+      });
+}
+
+void mlir::cnnc::registerCNNCDialects(DialectRegistry &registry) {
+  registry.insert<cnn::CNNDialect, func::FuncDialect, arith::ArithDialect,
+                  math::MathDialect, linalg::LinalgDialect,
+                  tensor::TensorDialect, bufferization::BufferizationDialect,
+                  memref::MemRefDialect, scf::SCFDialect,
+                  affine::AffineDialect, cf::ControlFlowDialect,
+                  LLVM::LLVMDialect>();
+  arith::registerBufferizableOpInterfaceExternalModels(registry);
+  linalg::registerBufferizableOpInterfaceExternalModels(registry);
+  tensor::registerBufferizableOpInterfaceExternalModels(registry);
+  bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
+      registry);
+  registerAllExtensions(registry);
+}

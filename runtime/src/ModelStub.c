@@ -1,0 +1,199 @@
+/*===- ModelStub.c - exported entry points of every cnnc model library ----===*
+ *
+ * Linked into each model library from libcnnrt_model.a. The generated code
+ * only knows raw data pointers (`cnnc_model_entry(void **)`), so everything a
+ * caller can get wrong is checked here, before any generated code runs:
+ * tensor counts, NULL data, dtype, rank, every dimension, and the layout.
+ * A wrong shape would otherwise read or write out of bounds silently.
+ *
+ * Constraints: C only (no libstdc++ in the model library), no global mutable
+ * state (several threads and several loaded models may call in at once), and
+ * only the three cnnrt_lib_* functions have default visibility; the model
+ * library's version script (ModelExports.map) keeps everything else local.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#include "cnnrt/cnnrt_abi.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CNNRT_EXPORT __attribute__((visibility("default")))
+
+/* Enough for typical CNNs without touching the heap on every call. */
+enum { kStackBuffers = 32 };
+
+/* Longest shape text put into a message; the rest is elided. */
+enum { kShapeText = 160 };
+
+static void setError(cnnrt_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void setError(cnnrt_error *err, const char *fmt, ...) {
+  if (!err)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err->message, sizeof(err->message), fmt, ap);
+  va_end(ap);
+}
+
+static const char *dtypeName(int32_t dtype) {
+  switch (dtype) {
+  case CNNRT_DTYPE_F32:
+    return "f32";
+  case CNNRT_DTYPE_I64:
+    return "i64";
+  default:
+    return "unknown";
+  }
+}
+
+/* Writes "[1,3,32,32]" into `buf` (always NUL-terminated, "...]" when cut). */
+static void formatShape(char *buf, size_t size, const int64_t *shape,
+                        int32_t rank) {
+  size_t pos = 0;
+  if (!shape)
+    rank = 0;
+  buf[pos++] = '[';
+  for (int32_t i = 0; i < rank; ++i) {
+    char dim[32];
+    int n =
+        snprintf(dim, sizeof(dim), "%s%lld", i ? "," : "", (long long)shape[i]);
+    /* Keep room for "...]" and the terminator. */
+    if (pos + (size_t)n + 5 > size) {
+      memcpy(buf + pos, "...", 3);
+      pos += 3;
+      break;
+    }
+    memcpy(buf + pos, dim, (size_t)n);
+    pos += (size_t)n;
+  }
+  buf[pos++] = ']';
+  buf[pos] = '\0';
+}
+
+/* Checks one caller tensor against its signature entry. `kind` is "input" or
+ * "output" for the message. */
+static int checkTensor(const char *kind, size_t index,
+                       const cnnrt_tensor_info *expected,
+                       const cnnrt_tensor *actual, cnnrt_error *err) {
+  const char *name = expected->name ? expected->name : "";
+  char want[kShapeText], got[kShapeText];
+
+  if (!actual->data) {
+    setError(err, "%s '%s' (#%zu): data pointer is NULL", kind, name, index);
+    return CNNRT_ERROR_INVALID_ARGUMENT;
+  }
+  if (actual->dtype != expected->dtype) {
+    setError(err, "%s '%s': expected dtype %s but got %s (%d)", kind, name,
+             dtypeName(expected->dtype), dtypeName(actual->dtype),
+             (int)actual->dtype);
+    return CNNRT_ERROR_DTYPE_MISMATCH;
+  }
+  formatShape(want, sizeof(want), expected->shape, expected->rank);
+  if (actual->rank < 0 || (actual->rank > 0 && !actual->shape)) {
+    setError(err, "%s '%s': invalid rank %d or NULL shape (expected shape %s)",
+             kind, name, (int)actual->rank, want);
+    return CNNRT_ERROR_INVALID_ARGUMENT;
+  }
+  if (actual->rank != expected->rank) {
+    formatShape(got, sizeof(got), actual->shape, actual->rank);
+    setError(err, "%s '%s': expected rank %d (shape %s) but got rank %d (%s)",
+             kind, name, (int)expected->rank, want, (int)actual->rank, got);
+    return CNNRT_ERROR_SHAPE_MISMATCH;
+  }
+  for (int32_t d = 0; d < expected->rank; ++d) {
+    if (actual->shape[d] != expected->shape[d]) {
+      formatShape(got, sizeof(got), actual->shape, actual->rank);
+      setError(err, "%s '%s': expected shape %s but got %s", kind, name, want,
+               got);
+      return CNNRT_ERROR_SHAPE_MISMATCH;
+    }
+  }
+  if (actual->strides) {
+    /* Dense row-major; the stride of a size-1 dimension is never used to
+     * address anything, so any value is accepted there (as numpy and PyTorch
+     * do when they decide contiguity). */
+    int64_t dense = 1;
+    for (int32_t d = expected->rank - 1; d >= 0; --d) {
+      if (expected->shape[d] != 1 && actual->strides[d] != dense) {
+        formatShape(got, sizeof(got), actual->strides, actual->rank);
+        setError(err,
+                 "%s '%s': strides %s are not dense row-major for shape %s "
+                 "(pass NULL strides for a dense buffer)",
+                 kind, name, got, want);
+        return CNNRT_ERROR_INVALID_ARGUMENT;
+      }
+      dense *= expected->shape[d];
+    }
+  }
+  return CNNRT_OK;
+}
+
+static int checkTensors(const char *kind, const cnnrt_tensor_info *expected,
+                        int32_t numExpected, const cnnrt_tensor *actual,
+                        size_t numActual, cnnrt_error *err) {
+  if (numActual != (size_t)numExpected) {
+    setError(err, "expected %d %s tensor(s) but got %zu", (int)numExpected,
+             kind, numActual);
+    return CNNRT_ERROR_INVALID_ARGUMENT;
+  }
+  if (numActual && !actual) {
+    setError(err, "%s tensor array is NULL but %zu %s(s) are expected", kind,
+             numActual, kind);
+    return CNNRT_ERROR_INVALID_ARGUMENT;
+  }
+  for (size_t i = 0; i < numActual; ++i) {
+    int code = checkTensor(kind, i, &expected[i], &actual[i], err);
+    if (code != CNNRT_OK)
+      return code;
+  }
+  return CNNRT_OK;
+}
+
+CNNRT_EXPORT uint32_t cnnrt_lib_abi_version(void) { return CNNRT_ABI_VERSION; }
+
+CNNRT_EXPORT const cnnrt_model_signature *cnnrt_lib_signature(void) {
+  return &cnnc_model_signature;
+}
+
+CNNRT_EXPORT int cnnrt_lib_run(const cnnrt_tensor *inputs, size_t num_inputs,
+                               const cnnrt_tensor *outputs, size_t num_outputs,
+                               cnnrt_error *err) {
+  const cnnrt_model_signature *sig = &cnnc_model_signature;
+  if (err)
+    err->message[0] = '\0';
+
+  int code = checkTensors("input", sig->inputs, sig->num_inputs, inputs,
+                          num_inputs, err);
+  if (code != CNNRT_OK)
+    return code;
+  code = checkTensors("output", sig->outputs, sig->num_outputs, outputs,
+                      num_outputs, err);
+  if (code != CNNRT_OK)
+    return code;
+
+  size_t total = num_inputs + num_outputs;
+  void *stackBuffers[kStackBuffers];
+  void **buffers = stackBuffers;
+  if (total > kStackBuffers) {
+    buffers = (void **)malloc(total * sizeof(void *));
+    if (!buffers) {
+      setError(err, "out of memory collecting %zu buffer pointers", total);
+      return CNNRT_ERROR_OUT_OF_MEMORY;
+    }
+  }
+  for (size_t i = 0; i < num_inputs; ++i)
+    buffers[i] = inputs[i].data;
+  for (size_t i = 0; i < num_outputs; ++i)
+    buffers[num_inputs + i] = outputs[i].data;
+
+  cnnc_model_entry(buffers);
+
+  if (buffers != stackBuffers)
+    free(buffers);
+  return CNNRT_OK;
+}

@@ -1,0 +1,267 @@
+/*===- Runtime.c - host-side loader for cnnc model libraries --------------===*
+ *
+ * Implements cnnrt.h on top of dlopen. The model library validates every run
+ * itself (ModelStub.c), so this layer only finds the entry points, checks the
+ * ABI version once at load time, and forwards calls. All state lives in the
+ * cnnrt_model handle; nothing here is global or static-mutable.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#include "cnnrt/cnnrt.h"
+
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef uint32_t (*AbiVersionFn)(void);
+typedef const cnnrt_model_signature *(*SignatureFn)(void);
+typedef int (*RunFn)(const cnnrt_tensor *, size_t, const cnnrt_tensor *, size_t,
+                     cnnrt_error *);
+
+struct cnnrt_model {
+  void *handle;
+  RunFn run;
+  const cnnrt_model_signature *signature;
+};
+
+static void setError(cnnrt_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void setError(cnnrt_error *err, const char *fmt, ...) {
+  if (!err)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err->message, sizeof(err->message), fmt, ap);
+  va_end(ap);
+}
+
+/* dlsym returns an object pointer; converting it through memcpy avoids the
+ * object-to-function pointer cast that ISO C leaves undefined. */
+static int lookup(void *handle, const char *name, void *fnOut, size_t fnSize) {
+  dlerror();
+  void *sym = dlsym(handle, name);
+  if (!sym)
+    return 0;
+  memcpy(fnOut, &sym, fnSize);
+  return 1;
+}
+
+static int checkSignature(const cnnrt_model_signature *sig, const char *path,
+                          cnnrt_error *err) {
+  if (!sig) {
+    setError(err, "'%s': model library returned a NULL signature", path);
+    return CNNRT_ERROR_LOAD;
+  }
+  if (sig->abi_version != CNNRT_ABI_VERSION) {
+    setError(err,
+             "'%s': model code was generated for cnnrt ABI version %u but "
+             "this runtime implements version %u; recompile the model",
+             path, (unsigned)sig->abi_version, (unsigned)CNNRT_ABI_VERSION);
+    return CNNRT_ERROR_LOAD;
+  }
+  if (sig->num_inputs < 0 || sig->num_outputs < 0 ||
+      (sig->num_inputs && !sig->inputs) ||
+      (sig->num_outputs && !sig->outputs)) {
+    setError(err, "'%s': model library has a malformed signature", path);
+    return CNNRT_ERROR_LOAD;
+  }
+  return CNNRT_OK;
+}
+
+int cnnrt_load(const char *path, cnnrt_model **out, cnnrt_error *err) {
+  if (err)
+    err->message[0] = '\0';
+  if (!out) {
+    setError(err, "cnnrt_load: output handle pointer is NULL");
+    return CNNRT_ERROR_INVALID_ARGUMENT;
+  }
+  *out = NULL;
+  if (!path || !*path) {
+    setError(err, "cnnrt_load: empty model library path");
+    return CNNRT_ERROR_INVALID_ARGUMENT;
+  }
+
+  /* A clearer message than dlopen's for the most common mistake. */
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    setError(err, "cannot load model library '%s': no such file", path);
+    return CNNRT_ERROR_LOAD;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    setError(err, "cannot load model library '%s': not a regular file", path);
+    return CNNRT_ERROR_LOAD;
+  }
+
+  /* dlopen searches the library path for a name without '/'; a model is a
+   * file the user named, so anchor it to the current directory. */
+  const char *openPath = path;
+  char *anchored = NULL;
+  if (!strchr(path, '/')) {
+    size_t len = strlen(path);
+    anchored = (char *)malloc(len + 3);
+    if (!anchored) {
+      setError(err, "cnnrt_load: out of memory");
+      return CNNRT_ERROR_OUT_OF_MEMORY;
+    }
+    memcpy(anchored, "./", 2);
+    memcpy(anchored + 2, path, len + 1);
+    openPath = anchored;
+  }
+  /* RTLD_LOCAL: two models must not resolve each other's symbols.
+   * RTLD_NOW: report unresolved symbols here, not in the middle of a run. */
+  void *handle = dlopen(openPath, RTLD_NOW | RTLD_LOCAL);
+  free(anchored);
+  if (!handle) {
+    const char *why = dlerror();
+    setError(err, "cannot load model library '%s': %s", path,
+             why ? why : "unknown dlopen error");
+    return CNNRT_ERROR_LOAD;
+  }
+
+  AbiVersionFn abiVersion = NULL;
+  SignatureFn signature = NULL;
+  RunFn run = NULL;
+  if (!lookup(handle, "cnnrt_lib_abi_version", &abiVersion,
+              sizeof(abiVersion)) ||
+      !lookup(handle, "cnnrt_lib_signature", &signature, sizeof(signature)) ||
+      !lookup(handle, "cnnrt_lib_run", &run, sizeof(run))) {
+    setError(err,
+             "'%s' is not a cnnc model library (it does not export "
+             "cnnrt_lib_abi_version, cnnrt_lib_signature and cnnrt_lib_run)",
+             path);
+    dlclose(handle);
+    return CNNRT_ERROR_LOAD;
+  }
+
+  uint32_t version = abiVersion();
+  if (version != CNNRT_ABI_VERSION) {
+    setError(err,
+             "'%s': model library was built for cnnrt ABI version %u but "
+             "this runtime implements version %u; recompile the model",
+             path, (unsigned)version, (unsigned)CNNRT_ABI_VERSION);
+    dlclose(handle);
+    return CNNRT_ERROR_LOAD;
+  }
+  const cnnrt_model_signature *sig = signature();
+  int code = checkSignature(sig, path, err);
+  if (code != CNNRT_OK) {
+    dlclose(handle);
+    return code;
+  }
+
+  cnnrt_model *model = (cnnrt_model *)calloc(1, sizeof(cnnrt_model));
+  if (!model) {
+    setError(err, "cnnrt_load: out of memory");
+    dlclose(handle);
+    return CNNRT_ERROR_OUT_OF_MEMORY;
+  }
+  model->handle = handle;
+  model->run = run;
+  model->signature = sig;
+  *out = model;
+  return CNNRT_OK;
+}
+
+const cnnrt_model_signature *cnnrt_signature(const cnnrt_model *model) {
+  return model ? model->signature : NULL;
+}
+
+int cnnrt_run(cnnrt_model *model, const cnnrt_tensor *inputs, size_t num_inputs,
+              const cnnrt_tensor *outputs, size_t num_outputs,
+              cnnrt_error *err) {
+  if (!model) {
+    setError(err, "cnnrt_run: model handle is NULL");
+    return CNNRT_ERROR_INVALID_ARGUMENT;
+  }
+  return model->run(inputs, num_inputs, outputs, num_outputs, err);
+}
+
+static int findTensor(const cnnrt_tensor_info *infos, int32_t count,
+                      const char *name) {
+  if (!name)
+    return -1;
+  for (int32_t i = 0; i < count; ++i)
+    if (infos[i].name && strcmp(infos[i].name, name) == 0)
+      return (int)i;
+  return -1;
+}
+
+int cnnrt_find_input(const cnnrt_model *model, const char *name) {
+  if (!model)
+    return -1;
+  return findTensor(model->signature->inputs, model->signature->num_inputs,
+                    name);
+}
+
+int cnnrt_find_output(const cnnrt_model *model, const char *name) {
+  if (!model)
+    return -1;
+  return findTensor(model->signature->outputs, model->signature->num_outputs,
+                    name);
+}
+
+void cnnrt_unload(cnnrt_model *model) {
+  if (!model)
+    return;
+  dlclose(model->handle);
+  free(model);
+}
+
+const char *cnnrt_code_name(int code) {
+  switch (code) {
+  case CNNRT_OK:
+    return "CNNRT_OK";
+  case CNNRT_ERROR_INVALID_ARGUMENT:
+    return "CNNRT_ERROR_INVALID_ARGUMENT";
+  case CNNRT_ERROR_SHAPE_MISMATCH:
+    return "CNNRT_ERROR_SHAPE_MISMATCH";
+  case CNNRT_ERROR_DTYPE_MISMATCH:
+    return "CNNRT_ERROR_DTYPE_MISMATCH";
+  case CNNRT_ERROR_LOAD:
+    return "CNNRT_ERROR_LOAD";
+  case CNNRT_ERROR_OUT_OF_MEMORY:
+    return "CNNRT_ERROR_OUT_OF_MEMORY";
+  case CNNRT_ERROR_INTERNAL:
+    return "CNNRT_ERROR_INTERNAL";
+  default:
+    return "CNNRT_UNKNOWN_CODE";
+  }
+}
+
+const char *cnnrt_dtype_name(int dtype) {
+  switch (dtype) {
+  case CNNRT_DTYPE_F32:
+    return "f32";
+  case CNNRT_DTYPE_I64:
+    return "i64";
+  default:
+    return "unknown";
+  }
+}
+
+size_t cnnrt_dtype_size(int dtype) {
+  switch (dtype) {
+  case CNNRT_DTYPE_F32:
+    return 4;
+  case CNNRT_DTYPE_I64:
+    return 8;
+  default:
+    return 0;
+  }
+}
+
+size_t cnnrt_num_elements(const cnnrt_tensor_info *info) {
+  if (!info || info->rank < 0 || (info->rank > 0 && !info->shape))
+    return 0;
+  size_t count = 1;
+  for (int32_t i = 0; i < info->rank; ++i) {
+    if (info->shape[i] < 0)
+      return 0;
+    count *= (size_t)info->shape[i];
+  }
+  return count;
+}

@@ -1,0 +1,34 @@
+# -*- Python -*-
+# lit configuration of the cnnc regression tests.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "CNNC"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".onnxtxt", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.cnnc_obj_root, "test")
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py",
+                   "expected-failures.txt"]
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.cnnc_tools_dir, append_path=True)
+
+scripts = os.path.join(config.cnnc_src_root, "scripts")
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%scripts", scripts))
+config.substitutions.append(("%cnnc_bin_dir", config.cnnc_tools_dir))
+config.substitutions.append(("%cnnc_lib_dir", config.cnnc_lib_dir))
+config.substitutions.append(("%cnnc_src_dir", config.cnnc_src_root))
+
+tools = ["cnnc", "cnnc-opt", "cnnc-run"]
+llvm_config.add_tool_substitutions(tools, [config.cnnc_tools_dir])
+
+# Python-driven tests (model generation, onnxruntime references) need the
+# project's venv; without it they are reported as unsupported, visibly.
+if config.python_executable and os.path.exists(config.python_executable):
+    config.available_features.add("python")

@@ -1,0 +1,391 @@
+//===- cnnc.cpp - the cnnc compiler driver --------------------------------===//
+//
+// cnnc model.onnx -o libmodel.so
+//
+// Imports a network (ONNX binary or text, or MLIR at any stage), runs the
+// pipelines of Pipelines.h, and emits the requested form: cnn or linalg IR,
+// LLVM IR, assembly, an object, or a shared library linked with the runtime's
+// model stub.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cnnc/Conversion/Passes.h"
+#include "cnnc/Pipelines/Pipelines.h"
+#include "cnnc/Target/Emission.h"
+#include "onnx/OnnxImporter.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace mlir;
+using namespace mlir::cnnc;
+namespace cl = llvm::cl;
+
+namespace {
+enum class Emit { CNN, Linalg, LLVMDialect, LLVMIR, Asm, Obj, SO };
+
+cl::OptionCategory cat("cnnc options");
+cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx|.onnxtxt|.mlir>"),
+                               cl::Required, cl::cat(cat));
+cl::opt<std::string> outputFile("o", cl::desc("Output file (default: stdout "
+                                              "for text, lib<name>.so / "
+                                              "<name>.o otherwise)"),
+                                cl::value_desc("file"), cl::cat(cat));
+cl::opt<Emit> emit(
+    "emit", cl::desc("Stop after this stage and write that form"),
+    cl::values(clEnumValN(Emit::CNN, "cnn", "cnn dialect (after import)"),
+               clEnumValN(Emit::Linalg, "linalg", "linalg on tensors"),
+               clEnumValN(Emit::LLVMDialect, "llvm-dialect",
+                          "MLIR LLVM dialect"),
+               clEnumValN(Emit::LLVMIR, "llvm", "LLVM IR (optimized)"),
+               clEnumValN(Emit::Asm, "asm", "target assembly"),
+               clEnumValN(Emit::Obj, "obj", "object file"),
+               clEnumValN(Emit::SO, "so", "shared library (default)")),
+    cl::init(Emit::SO), cl::cat(cat));
+cl::opt<std::string> targetName("target",
+                                cl::desc("native (default), x86-64, "
+                                         "x86-64-v2, x86-64-v3 (AVX2), "
+                                         "x86-64-v4 (AVX-512), aarch64"),
+                                cl::init("native"), cl::cat(cat));
+cl::list<std::string>
+    inputShapes("input-shape",
+                cl::desc("Static shape for a graph input with symbolic "
+                         "dims: NAME=1x3x224x224 (repeatable)"),
+                cl::value_desc("NAME=DIMS"), cl::cat(cat));
+cl::opt<bool> printIRAfterAll("print-ir-after-all",
+                              cl::desc("Print the IR after every pass"),
+                              cl::cat(cat));
+cl::opt<bool> timePasses("time-passes",
+                         cl::desc("Report the time spent in each pass and "
+                                  "in the back end"),
+                         cl::cat(cat));
+cl::opt<bool> noFuse("no-fuse-elementwise",
+                     cl::desc("Do not fuse elementwise linalg ops"),
+                     cl::cat(cat));
+
+/// Prints diagnostics as `file: node 'name': error: message`, which is how an
+/// ONNX user finds the layer at fault (ONNX files have no line numbers).
+void printDiagnostic(Diagnostic &diag) {
+  std::string where;
+  Location loc = diag.getLocation();
+  std::string node;
+  if (auto name = dyn_cast<NameLoc>(loc)) {
+    node = name.getName().str();
+    loc = name.getChildLoc();
+  }
+  if (auto flc = dyn_cast<FileLineColLoc>(loc)) {
+    where = flc.getFilename().str();
+    if (flc.getLine() != 0)
+      where += ":" + std::to_string(flc.getLine()) + ":" +
+               std::to_string(flc.getColumn());
+  } else if (!isa<UnknownLoc>(loc)) {
+    llvm::raw_string_ostream os(where);
+    os << loc;
+  }
+  if (!node.empty())
+    where += (where.empty() ? "" : ": ") + ("node '" + node + "'");
+  auto &os = llvm::errs();
+  os << "cnnc: " << (where.empty() ? "" : where + ": ");
+  switch (diag.getSeverity()) {
+  case DiagnosticSeverity::Error:
+    os << "error: ";
+    break;
+  case DiagnosticSeverity::Warning:
+    os << "warning: ";
+    break;
+  case DiagnosticSeverity::Note:
+    os << "note: ";
+    break;
+  case DiagnosticSeverity::Remark:
+    os << "remark: ";
+    break;
+  }
+  os << diag.str() << "\n";
+  for (Diagnostic &note : diag.getNotes())
+    printDiagnostic(note);
+}
+
+int fail(const Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "cnnc") << message << "\n";
+  return 1;
+}
+
+bool isLLVMDialectOnly(ModuleOp module) {
+  bool only = true;
+  module.walk([&](Operation *op) {
+    if (op != module.getOperation() && !isa<LLVM::LLVMDialect>(op->getDialect()))
+      only = false;
+  });
+  return only;
+}
+
+bool hasCNNOps(ModuleOp module) {
+  bool any = false;
+  module.walk([&](Operation *op) {
+    if (op->getDialect() && op->getDialect()->getNamespace() == "cnn")
+      any = true;
+  });
+  return any;
+}
+
+LogicalResult parseInputShapes(OnnxImportOptions &options) {
+  for (const std::string &spec : inputShapes) {
+    auto [name, dims] = llvm::StringRef(spec).rsplit('=');
+    if (name.empty() || dims.empty()) {
+      fail("--input-shape expects NAME=D0xD1x..., got '" + spec + "'");
+      return failure();
+    }
+    SmallVector<int64_t> shape;
+    SmallVector<llvm::StringRef> parts;
+    dims.split(parts, 'x');
+    for (llvm::StringRef p : parts) {
+      int64_t d;
+      if (p.getAsInteger(10, d) || d <= 0) {
+        fail("--input-shape '" + spec + "': '" + p +
+             "' is not a positive dimension");
+        return failure();
+      }
+      shape.push_back(d);
+    }
+    options.inputShapes[name] = shape;
+  }
+  return success();
+}
+
+LogicalResult writeOutput(llvm::StringRef path,
+                          llvm::function_ref<void(llvm::raw_ostream &)> fn,
+                          bool binary) {
+  std::string err;
+  auto out = openOutputFile(path, &err);
+  if (!out) {
+    fail("cannot open '" + path + "': " + err);
+    return failure();
+  }
+  (void)binary;
+  fn(out->os());
+  out->keep();
+  return success();
+}
+
+std::string defaultOutput(Emit e) {
+  llvm::StringRef stem = llvm::sys::path::stem(inputFile);
+  switch (e) {
+  case Emit::SO:
+    return ("lib" + stem + ".so").str();
+  case Emit::Obj:
+    return (stem + ".o").str();
+  default:
+    return "-";
+  }
+}
+
+/// Where libcnnrt_model.a lives: $CNNC_RUNTIME_DIR, else ../lib next to
+/// this executable (the build tree and an install share that layout).
+std::string stubArchivePath(const char *argv0) {
+  if (auto dir = llvm::sys::Process::GetEnv("CNNC_RUNTIME_DIR"))
+    return *dir + "/libcnnrt_model.a";
+  std::string exe = llvm::sys::fs::getMainExecutable(
+      argv0, reinterpret_cast<void *>(&stubArchivePath));
+  llvm::SmallString<256> p(llvm::sys::path::parent_path(
+      llvm::sys::path::parent_path(exe)));
+  llvm::sys::path::append(p, "lib", "libcnnrt_model.a");
+  return std::string(p);
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  registerAllPasses();
+  registerCNNCConversionPasses();
+  registerCNNCPipelines();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerDefaultTimingManagerCLOptions();
+  cl::HideUnrelatedOptions(cat);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "cnnc: compile a convolutional network to a "
+                              "shared library\n");
+
+  DialectRegistry registry;
+  registerCNNCDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  context.getDiagEngine().registerHandler(
+      [](Diagnostic &diag) { printDiagnostic(diag); });
+
+  DefaultTimingManager tm;
+  applyDefaultTimingManagerCLOptions(tm);
+  if (timePasses)
+    tm.setEnabled(true);
+  TimingScope timing = tm.getRootScope();
+
+  // Import.
+  OwningOpRef<ModuleOp> module;
+  {
+    TimingScope t = timing.nest("import");
+    llvm::StringRef ext = llvm::sys::path::extension(inputFile);
+    if (!llvm::sys::fs::exists(inputFile) && inputFile != "-")
+      return fail("no such file: '" + inputFile + "'");
+    if (ext == ".mlir") {
+      llvm::SourceMgr sm;
+      SourceMgrDiagnosticHandler handler(sm, &context);
+      module = parseSourceFile<ModuleOp>(inputFile, sm,
+                                         ParserConfig(&context));
+    } else if (ext == ".onnx" || ext == ".onnxtxt" || ext == ".pb") {
+      OnnxImportOptions options;
+      if (failed(parseInputShapes(options)))
+        return 1;
+      module = importOnnxFile(&context, inputFile, options);
+    } else {
+      return fail("cannot tell the format of '" + inputFile +
+                  "' (expected .onnx, .onnxtxt or .mlir)");
+    }
+    if (!module)
+      return 1;
+    if (failed(verify(*module)))
+      return 1;
+  }
+
+  std::string out = outputFile.empty() ? defaultOutput(emit) : outputFile;
+  auto printModule = [&]() -> int {
+    return failed(writeOutput(out,
+                              [&](llvm::raw_ostream &os) {
+                                module->print(os);
+                                os << "\n";
+                              },
+                              false));
+  };
+  if (emit == Emit::CNN) {
+    if (!hasCNNOps(*module) && !module->lookupSymbol(kEntryFunctionName))
+      return fail("input is past the cnn stage");
+    return printModule();
+  }
+
+  // Lower to the LLVM dialect unless the input already is there.
+  if (!isLLVMDialectOnly(*module)) {
+    if (failed(recordSignature(*module)))
+      return 1;
+    PassManager pm(&context);
+    if (failed(applyPassManagerCLOptions(pm)))
+      return 1;
+    pm.enableTiming(timing);
+    if (printIRAfterAll) {
+      context.disableMultithreading();
+      pm.enableIRPrinting([](Pass *, Operation *) { return false; },
+                          [](Pass *, Operation *) { return true; },
+                          /*printModuleScope=*/true,
+                          /*printAfterOnlyOnChange=*/false);
+    }
+    if (failed(buildCNNToLinalgPipeline(pm)))
+      return fail("internal error: cannot build the cnn-to-linalg pipeline");
+    if (emit != Emit::Linalg) {
+      CPUPipelineOptions options;
+      options.fuseElementwise = !noFuse;
+      if (failed(buildCPUPipeline(pm, options)))
+        return fail("internal error: cannot build the CPU pipeline");
+    }
+    if (failed(pm.run(*module)))
+      return 1;
+  } else if (emit == Emit::Linalg) {
+    return fail("input is already in the LLVM dialect");
+  }
+  if (emit == Emit::Linalg || emit == Emit::LLVMDialect)
+    return printModule();
+
+  // Back end.
+  std::string error;
+  auto target = TargetInfo::get(targetName, error);
+  if (failed(target))
+    return fail(error);
+  auto machine = createTargetMachine(*target, error);
+  if (failed(machine))
+    return fail("target " + target->description() + ": " + error);
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule;
+  {
+    TimingScope t = timing.nest("llvm-translate-and-optimize");
+    SmallVector<WeightBlob> weights = externalizeWeights(*module);
+    auto translated =
+        translateToLLVMIR(*module, llvmContext, **machine, *target);
+    if (failed(translated))
+      return 1;
+    llvmModule = std::move(*translated);
+    // Weights join the module after optimization: the optimizer has nothing
+    // to learn from megabytes of constants.
+    auto weightsModule = buildWeightsModule(weights, llvmContext, **machine);
+    for (llvm::GlobalVariable &gv :
+         llvm::make_early_inc_range(weightsModule->globals())) {
+      llvm::GlobalVariable *decl = llvmModule->getGlobalVariable(
+          gv.getName(), /*AllowInternal=*/true);
+      auto *def = new llvm::GlobalVariable(
+          *llvmModule, gv.getValueType(), true, gv.getLinkage(),
+          gv.getInitializer(), "", nullptr, llvm::GlobalValue::NotThreadLocal,
+          std::nullopt);
+      def->setVisibility(llvm::GlobalValue::HiddenVisibility);
+      def->setAlignment(gv.getAlign());
+      if (decl) {
+        decl->replaceAllUsesWith(def);
+        def->takeName(decl);
+        decl->eraseFromParent();
+      } else {
+        def->setName(gv.getName());
+      }
+    }
+  }
+  if (emit == Emit::LLVMIR)
+    return failed(writeOutput(
+        out, [&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); },
+        false));
+
+  llvm::SmallVector<char, 0> code;
+  {
+    TimingScope t = timing.nest("llvm-codegen");
+    if (failed(emitCode(*llvmModule, **machine, emit == Emit::Asm, code,
+                        error)))
+      return fail(error);
+  }
+  if (emit == Emit::Asm || emit == Emit::Obj)
+    return failed(writeOutput(
+        out,
+        [&](llvm::raw_ostream &os) { os.write(code.data(), code.size()); },
+        emit == Emit::Obj));
+
+  // Shared library.
+  TimingScope t = timing.nest("link");
+  if (target->triple.rfind("x86_64", 0) != 0)
+    return fail("linking a shared library for " + target->triple +
+                " is not supported; use --emit=obj");
+  llvm::SmallString<128> objPath;
+  int fd;
+  if (llvm::sys::fs::createTemporaryFile("cnnc-model", "o", fd, objPath))
+    return fail("cannot create a temporary object file");
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os.write(code.data(), code.size());
+  }
+  std::string linker = CNNC_DEFAULT_LINKER;
+  if (auto env = llvm::sys::Process::GetEnv("CNNC_LD"))
+    linker = *env;
+  LogicalResult linked = linkSharedLibrary({std::string(objPath)}, out,
+                                           stubArchivePath(argv[0]), linker,
+                                           error);
+  llvm::sys::fs::remove(objPath);
+  if (failed(linked))
+    return fail(error);
+  return 0;
+}
