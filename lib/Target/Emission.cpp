@@ -60,6 +60,12 @@ mlir::cnnc::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &ctx,
   m->setDataLayout(tm.createDataLayout());
   if (failed(addModelABI(module, *m, target)))
     return failure();
+  // LLVM keeps generic x86-64-v4 code at 256 bits; cnnc's AVX-512 targets
+  // mean 512-bit vectors.
+  if (target.vectorBits >= 512)
+    for (llvm::Function &f : *m)
+      if (!f.isDeclaration())
+        f.addFnAttr("prefer-vector-width", std::to_string(target.vectorBits));
   std::string verifyErrors;
   llvm::raw_string_ostream os(verifyErrors);
   if (llvm::verifyModule(*m, &os))

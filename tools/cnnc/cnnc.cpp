@@ -23,6 +23,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
+#include "llvm/Pass.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -70,10 +71,6 @@ cl::list<std::string>
 cl::opt<bool> printIRAfterAll("print-ir-after-all",
                               cl::desc("Print the IR after every pass"),
                               cl::cat(cat));
-cl::opt<bool> timePasses("time-passes",
-                         cl::desc("Report the time spent in each pass and "
-                                  "in the back end"),
-                         cl::cat(cat));
 cl::opt<bool> noFuse("no-fuse-elementwise",
                      cl::desc("Do not fuse elementwise linalg ops"),
                      cl::cat(cat));
@@ -217,6 +214,14 @@ int main(int argc, char **argv) {
   registerPassManagerCLOptions();
   registerDefaultTimingManagerCLOptions();
   cl::HideUnrelatedOptions(cat);
+  // Options of the shared libraries worth showing in --help.
+  for (const char *name : {"time-passes", "mlir-timing", "mlir-print-ir-after-all",
+                           "mlir-print-ir-before-all", "mlir-disable-threading"}) {
+    auto &opts = cl::getRegisteredOptions();
+    auto it = opts.find(name);
+    if (it != opts.end())
+      it->second->setHiddenFlag(cl::NotHidden);
+  }
   cl::ParseCommandLineOptions(argc, argv,
                               "cnnc: compile a convolutional network to a "
                               "shared library\n");
@@ -230,7 +235,8 @@ int main(int argc, char **argv) {
 
   DefaultTimingManager tm;
   applyDefaultTimingManagerCLOptions(tm);
-  if (timePasses)
+  // LLVM's own --time-passes also times the MLIR passes and the back end.
+  if (llvm::TimePassesIsEnabled)
     tm.setEnabled(true);
   TimingScope timing = tm.getRootScope();
 
