@@ -8,7 +8,7 @@
 // RUN: cnnc %s --emit=asm --target=x86-64-v4 | FileCheck %s --check-prefix=AVX512
 // RUN: cnnc %s --emit=obj -o %t.o && llvm-nm %t.o | FileCheck %s --check-prefix=OBJ
 // RUN: cnnc %s --target=x86-64-v3 -o %t.so && llvm-nm -D --defined-only %t.so | FileCheck %s --check-prefix=SO
-// RUN: cnnc-run %t.so --random-inputs 1 | FileCheck %s --check-prefix=RUN
+// RUN: cnnc-run %t.so --random-inputs 1 | FileCheck %s --check-prefix=EXEC
 // RUN: cnnc-opt %s --cnnc-cnn-to-linalg-pipeline --cnnc-cpu-pipeline | FileCheck %s --check-prefix=LLVMDIALECT
 // RUN: not cnnc %s --target=sparc 2>&1 | FileCheck %s --check-prefix=BADTARGET
 // RUN: cnnc %s --emit=linalg --print-ir-after-all -o /dev/null 2>&1 | FileCheck %s --check-prefix=PRINTIR
@@ -34,8 +34,8 @@
 // SO-DAG: T cnnrt_lib_run
 // SO-DAG: T cnnrt_lib_signature
 // SO-NOT: cnnc_main
-// RUN: 0: image f32 [1,3,8,8]
-// RUN: 0: scores f32 [1,10]
+// EXEC: 0: image f32 [1,3,8,8]
+// EXEC: 0: scores f32 [1,10]
 // BADTARGET: error: unknown target 'sparc'
 // PRINTIR: IR Dump After ConvertCNNToLinalgPass
 // PRINTIR: IR Dump After CSE
