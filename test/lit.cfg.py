@@ -19,7 +19,9 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.cnnc_tools_dir, append_path=True)
 
 scripts = os.path.join(config.cnnc_src_root, "scripts")
-config.substitutions.append(("%python", config.python_executable))
+# use_default_substitutions() already maps %python to lit's interpreter;
+# the project venv (numpy, onnx, onnxruntime) must win.
+config.substitutions.insert(0, ("%python", config.python_executable))
 config.substitutions.append(("%scripts", scripts))
 config.substitutions.append(("%cnnc_bin_dir", config.cnnc_tools_dir))
 config.substitutions.append(("%cnnc_lib_dir", config.cnnc_lib_dir))
@@ -32,3 +34,5 @@ llvm_config.add_tool_substitutions(tools, [config.cnnc_tools_dir])
 # project's venv; without it they are reported as unsupported, visibly.
 if config.python_executable and os.path.exists(config.python_executable):
     config.available_features.add("python")
+if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
+    config.available_features.add("onnx-testdata")

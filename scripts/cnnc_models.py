@@ -1,0 +1,906 @@
+#!/usr/bin/env python3
+"""Reference CNNs for cnnc's end-to-end tests and benchmarks, built with onnx.helper.
+
+Each network is a short builder function registered with `@network`; it describes
+the architecture through `NetBuilder` (conv(), bn(), relu(), maxpool(), add(),
+concat(), dense(), ...), which draws seeded weights, tracks tensor shapes and
+emits the ONNX graph. `TorchStyleBuilder` emits the same layers in the idiom of
+`torch.onnx.export` (Constant nodes, a Shape/Gather/Concat/Reshape flatten,
+Gemm with transB=1, slash-separated names) so both importer paths get covered by
+one architecture description.
+
+Weights are He-initialised (normal, std sqrt(2 / fan_in)); biases uniform in
++-1/sqrt(fan_in) like PyTorch's defaults; batch-norm layers get scale near 1,
+small shifts, and running statistics calibrated on a seeded random input (the
+measured per-channel mean and variance, perturbed a little), so each BN really
+normalises. That keeps activations in range and logits non-degenerate for
+random inputs, which is what a numerical comparison needs; the networks are
+not trained.
+
+Adding a network is one registered function, e.g.
+
+  @network("vgg11", "VGG-11, 1x3x224x224 -> logits 1x1000, opset 13")
+  def vgg11(seed=0):
+      b = NetBuilder("vgg11", seed=seed, doc="VGG-11")
+      x = b.input("input", [1, 3, 224, 224])
+      for ch, n in [(64, 1), (128, 1), (256, 2), (512, 2), (512, 2)]:
+          for _ in range(n):
+              x = b.relu(b.conv(x, ch, 3))
+          x = b.maxpool(x, 2)
+      x = b.flatten(x)
+      for _ in range(2):
+          x = b.dropout(b.relu(b.dense(x, 4096)))
+      b.output(b.dense(x, 1000), "logits")
+      return b.build()
+
+then `--check` shows whether activations stay in range; in deep residual
+networks give the last BN of each branch `scale` < 1 (`conv_bn(..., bn_scale=)`)
+if they grow.
+
+Usage:
+  cnnc_models.py --out DIR [--only lenet5,resnet_mini] [--seed N] [--check]
+  cnnc_models.py --list
+  cnnc_models.py --out DIR --corrupt unknown-op
+
+For every network it writes DIR/<name>.onnx and prints the parameter count
+(floating-point, non-scalar initializers less batch-norm running statistics)
+and the multiply-accumulates of Conv/Gemm/MatMul nodes, both computed from the written
+graph. `--check` also runs each model in onnxruntime on a seeded random input
+and reports output statistics and the largest intermediate activation.
+"""
+
+import argparse
+import contextlib
+import math
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper, shape_inference
+
+# ---------------------------------------------------------------------------
+# Layer builder
+# ---------------------------------------------------------------------------
+
+
+def _pair(v):
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+
+def _pads(pad, kernel, dilation):
+    """Normalises a padding spec to ONNX order (top, left, bottom, right).
+
+    None pads so that a stride-1 window keeps the spatial size ("same" for odd
+    kernels); an int pads all sides; (ph, pw) pads symmetrically per axis; a
+    4-tuple is taken as is.
+    """
+    if pad is None:
+        ph, pw = ((k - 1) * d // 2 for k, d in zip(kernel, dilation))
+        return (ph, pw, ph, pw)
+    if isinstance(pad, int):
+        return (pad,) * 4
+    pad = tuple(pad)
+    if len(pad) == 2:
+        return pad + pad
+    if len(pad) == 4:
+        return pad
+    raise ValueError(f"bad padding {pad!r}")
+
+
+def _window_out(size, k, s, d, pad_begin, pad_end, ceil_mode=False):
+    """Output length of a conv/pool window along one axis (ONNX semantics)."""
+    span = size + pad_begin + pad_end - (d * (k - 1) + 1)
+    if span < 0:
+        raise ValueError(f"window {k} (dilation {d}) larger than padded input {size}")
+    out = (-(-span // s) if ceil_mode else span // s) + 1
+    # In ceil mode the last window must start inside the input or left padding.
+    if ceil_mode and (out - 1) * s >= size + pad_begin:
+        out -= 1
+    return out
+
+
+def _round_mantissa(a, bits=12):
+    """Rounds float32 values to `bits` significant bits (about 3.6 digits)."""
+    drop = 24 - bits
+    u = np.ascontiguousarray(a, np.float32).view(np.uint32)
+    u = (u + np.uint32(1 << (drop - 1))) & np.uint32(~((1 << drop) - 1) & 0xFFFFFFFF)
+    return u.view(np.float32)
+
+
+class NetBuilder:
+    """Builds an ONNX CNN graph layer by layer.
+
+    Tensors are referred to by name (str). Every layer method takes its input
+    tensor(s), appends node(s), creates weights from the builder's seeded RNG
+    and returns the output tensor name; `shape(t)` gives a tensor's static
+    shape. Layers are named like PyTorch modules: `conv1`, `bn1`, `fc2`, ...
+    numbered per kind inside the current `scope()`, and weights are
+    `<layer>.weight`, `<layer>.bias`, `<layer>.running_mean`, ...
+
+    Typical use:
+        b = NetBuilder("net", seed=0)
+        x = b.input("input", [1, 3, 224, 224])
+        x = b.conv_bn_relu(x, 64, 7, stride=2)
+        ...
+        b.output(b.dense(b.flatten(x), 1000), "logits")
+        model = b.build()
+    """
+
+    def __init__(self, name, seed=0, opset=13, doc=""):
+        self.name = name
+        self.seed = seed
+        self.opset = opset
+        self.doc = doc
+        self.rng = np.random.default_rng(seed)
+        self.nodes = []
+        self.initializers = []
+        self.graph_inputs = []
+        self.graph_outputs = []
+        self._shapes = {}
+        self._dtypes = {}
+        self._scope = []
+        self._counters = {}
+        self._used_names = set()
+        self._bn_offsets = {}  # BN running-mean name -> (mean offset, variance factor)
+
+    # -- names and bookkeeping ----------------------------------------------
+
+    @contextlib.contextmanager
+    def scope(self, name):
+        """Prefixes layer names inside the block: `with b.scope("layer1.0"):`."""
+        self._scope.append(name)
+        try:
+            yield
+        finally:
+            self._scope.pop()
+
+    def _layer_name(self, kind, name=None):
+        """Unique full name of a new layer: `<scope>.<name or kind + counter>`."""
+        prefix = ".".join(self._scope)
+        if name is None:
+            key = (prefix, kind)
+            self._counters[key] = self._counters.get(key, 0) + 1
+            name = f"{kind}{self._counters[key]}"
+        return self._unique(f"{prefix}.{name}" if prefix else name)
+
+    def _unique(self, full):
+        base, i = full, 1
+        while full in self._used_names:
+            full = f"{base}_{i}"
+            i += 1
+        self._used_names.add(full)
+        return full
+
+    def _node_names(self, layer, op_type):
+        """(node name, output tensor name) for the node of `layer`."""
+        return layer, layer
+
+    def shape(self, t):
+        return self._shapes[t]
+
+    def _set(self, t, shape, dtype=TensorProto.FLOAT):
+        self._shapes[t] = tuple(int(d) for d in shape)
+        self._dtypes[t] = dtype
+        return t
+
+    def _node(self, op_type, inputs, shape, layer, dtype=TensorProto.FLOAT, **attrs):
+        node_name, out = self._node_names(layer, op_type)
+        self.nodes.append(helper.make_node(op_type, inputs, [out], name=node_name, **attrs))
+        return self._set(out, shape, dtype)
+
+    # -- weights and constants ----------------------------------------------
+
+    def param(self, name, array):
+        """Adds a weight; returns the tensor name consumers should use."""
+        array = np.asarray(array)
+        self.initializers.append(numpy_helper.from_array(array, name))
+        return self._set(name, array.shape, helper.np_dtype_to_tensor_dtype(array.dtype))
+
+    def const(self, name, array):
+        """Adds a non-weight constant (shapes, bounds, indices) named `name`."""
+        return self.param(self._unique(name), array)
+
+    def he_normal(self, shape, fan_in):
+        return self.rng.normal(0.0, math.sqrt(2.0 / fan_in), size=shape).astype(np.float32)
+
+    def uniform(self, shape, bound):
+        return self.rng.uniform(-bound, bound, size=shape).astype(np.float32)
+
+    # -- graph interface ----------------------------------------------------
+
+    def input(self, name, shape, dtype=TensorProto.FLOAT):
+        self.graph_inputs.append(helper.make_tensor_value_info(name, dtype, list(shape)))
+        self._used_names.add(name)
+        return self._set(name, shape, dtype)
+
+    def output(self, t, name=None):
+        """Marks `t` as a graph output, renaming it to `name` if given."""
+        if name is not None and name != t:
+            for node in self.nodes:
+                node.input[:] = [name if i == t else i for i in node.input]
+                node.output[:] = [name if o == t else o for o in node.output]
+            self._set(name, self._shapes.pop(t), self._dtypes.pop(t))
+            t = name
+        self.graph_outputs.append(
+            helper.make_tensor_value_info(t, self._dtypes[t], list(self._shapes[t])))
+        return t
+
+    def build(self, calibrate_bn=True):
+        """Returns the checked ModelProto; verifies tracked shapes against ONNX's.
+
+        With `calibrate_bn`, batch-norm running statistics are set from the
+        statistics their inputs really have (see calibrate_batchnorm()).
+        """
+        graph = helper.make_graph(self.nodes, self.name, self.graph_inputs,
+                                  self.graph_outputs, self.initializers)
+        opsets = [helper.make_opsetid("", self.opset)]
+        model = helper.make_model(graph, opset_imports=opsets,
+                                  producer_name="cnnc_models.py",
+                                  ir_version=helper.find_min_ir_version_for(opsets))
+        model.doc_string = f"{self.doc} (untrained, weights seed {self.seed})".strip()
+        onnx.checker.check_model(model, full_check=True)
+        self._check_shapes(model)
+        if calibrate_bn and self._bn_offsets:
+            self.calibrate_batchnorm(model)
+        return model
+
+    def calibrate_batchnorm(self, model, max_passes=None):
+        """Sets BN running statistics from their inputs' measured statistics.
+
+        Random running statistics do not normalise anything: activations then
+        grow block after block and the logits of a deep network saturate the
+        softmax. Instead, run the model in onnxruntime on a seeded standard-
+        normal input (the distribution onnx_reference.py feeds) and give each
+        BN the per-channel mean and variance of its input, shifted by the
+        drawn offset (0.1 standard deviations) and scaled by the drawn factor
+        (0.8..1.25), rounded to 12 significant bits so the file does not
+        depend on the last bits of onnxruntime's kernels. A BN's input depends
+        on the BNs above it, so passes repeat until nothing changes.
+        """
+        import onnxruntime as ort
+
+        bns = [n for n in model.graph.node if n.op_type == "BatchNormalization"]
+        stat_names = [name for n in bns for name in n.input[3:5]]
+        inits = {i.name: i for i in model.graph.initializer}
+        stats = {name: numpy_helper.to_array(inits[name]) for name in stat_names}
+
+        # One session; the statistics are fed as inputs so passes need no rebuild.
+        probe = onnx.ModelProto()
+        probe.CopyFrom(model)
+        kept = [i for i in probe.graph.initializer if i.name not in stats]
+        del probe.graph.initializer[:]
+        probe.graph.initializer.extend(kept)
+        probe.graph.input.extend(
+            helper.make_tensor_value_info(name, TensorProto.FLOAT, list(stats[name].shape))
+            for name in stat_names)
+        data_names = {vi.name for vi in model.graph.input}
+        probed = list(dict.fromkeys(n.input[0] for n in bns if n.input[0] not in data_names))
+        del probe.graph.output[:]
+        probe.graph.output.extend(
+            helper.make_tensor_value_info(t, TensorProto.FLOAT, list(self._shapes[t]))
+            for t in probed)
+        sess = ort.InferenceSession(probe.SerializeToString(),
+                                    providers=["CPUExecutionProvider"])
+
+        rng = np.random.default_rng([self.seed, 1])
+        data = {vi.name: rng.standard_normal(self._shapes[vi.name], dtype=np.float32)
+                for vi in model.graph.input}
+        for _ in range(max_passes or len(bns) + 1):
+            changed = False
+            values = {**data, **dict(zip(probed, sess.run(probed, {**data, **stats})))}
+            for node in bns:
+                x = values[node.input[0]]
+                mean_offset, var_factor = self._bn_offsets[node.input[3]]
+                axes = (0,) + tuple(range(2, x.ndim))
+                var = np.clip(x.var(axis=axes, dtype=np.float64), 1e-3, 1e30)
+                measured = (x.mean(axis=axes, dtype=np.float64) + mean_offset * np.sqrt(var),
+                            var * var_factor)
+                for name, value in zip(node.input[3:5], measured):
+                    value = _round_mantissa(value.astype(np.float32))
+                    if not np.array_equal(value, stats[name]):
+                        stats[name] = value
+                        changed = True
+            if not changed:
+                for name in stat_names:
+                    inits[name].CopyFrom(numpy_helper.from_array(stats[name], name))
+                return model
+        raise RuntimeError(f"{self.name}: batch-norm calibration did not settle")
+
+    def _check_shapes(self, model):
+        inferred = shape_inference.infer_shapes(model, strict_mode=True, data_prop=True)
+        g = inferred.graph
+        for vi in list(g.value_info) + list(g.output):
+            tt = vi.type.tensor_type
+            if vi.name not in self._shapes or not tt.HasField("shape"):
+                continue  # e.g. behind a Reshape whose target ONNX cannot fold
+            dims = tuple(d.dim_value if d.HasField("dim_value") else -1
+                         for d in vi.type.tensor_type.shape.dim)
+            if dims != self._shapes[vi.name]:
+                raise AssertionError(f"{self.name}: builder shape of '{vi.name}' is "
+                                     f"{self._shapes[vi.name]}, ONNX infers {dims}")
+
+    # -- layers ---------------------------------------------------------------
+
+    def conv(self, x, out_ch, kernel, stride=1, pad=None, dilation=1, groups=1,
+             bias=True, name=None):
+        """2-D convolution; `pad=None` keeps the size at stride 1 (odd kernels)."""
+        n, c, h, w = self.shape(x)
+        kh, kw = _pair(kernel)
+        sh, sw = _pair(stride)
+        dh, dw = _pair(dilation)
+        pads = _pads(pad, (kh, kw), (dh, dw))
+        if c % groups or out_ch % groups:
+            raise ValueError(f"channels {c}->{out_ch} not divisible by groups {groups}")
+        layer = self._layer_name("conv", name)
+        fan_in = c // groups * kh * kw
+        inputs = [x, self.param(f"{layer}.weight",
+                                self.he_normal((out_ch, c // groups, kh, kw), fan_in))]
+        if bias:
+            inputs.append(self.param(f"{layer}.bias",
+                                     self.uniform((out_ch,), 1 / math.sqrt(fan_in))))
+        oh = _window_out(h, kh, sh, dh, pads[0], pads[2])
+        ow = _window_out(w, kw, sw, dw, pads[1], pads[3])
+        return self._node("Conv", inputs, (n, out_ch, oh, ow), layer,
+                          kernel_shape=[kh, kw], strides=[sh, sw], pads=list(pads),
+                          dilations=[dh, dw], group=groups)
+
+    def bn(self, x, eps=1e-5, scale=1.0, name=None):
+        """Inference batch norm; `scale` multiplies gamma (e.g. < 1 on the last
+        BN of a residual branch in deep networks).
+
+        The running statistics drawn here (modest mean, positive variance) are
+        replaced by calibrated ones in build(); this draws the per-channel
+        offsets that keep calibrated statistics from being exactly the data's.
+        """
+        c = self.shape(x)[1]
+        layer = self._layer_name("bn", name)
+        rng = self.rng
+        gamma = (scale * rng.uniform(0.8, 1.2, c)).astype(np.float32)
+        beta = rng.normal(0.0, 0.1, c).astype(np.float32)
+        mean_offset = rng.normal(0.0, 0.1, c).astype(np.float32)
+        var_factor = rng.uniform(0.8, 1.25, c).astype(np.float32)
+        self._bn_offsets[f"{layer}.running_mean"] = (mean_offset, var_factor)
+        inputs = [x] + [self.param(f"{layer}.{k}", v) for k, v in
+                        (("weight", gamma), ("bias", beta),
+                         ("running_mean", mean_offset), ("running_var", var_factor))]
+        return self._node("BatchNormalization", inputs, self.shape(x), layer,
+                          **self._bn_attrs(eps))
+
+    def _bn_attrs(self, eps):
+        return {"epsilon": eps}
+
+    def _unary(self, op_type, kind, x, name=None, **attrs):
+        return self._node(op_type, [x], self.shape(x), self._layer_name(kind, name), **attrs)
+
+    def relu(self, x, name=None):
+        return self._unary("Relu", "relu", x, name)
+
+    def sigmoid(self, x, name=None):
+        return self._unary("Sigmoid", "sigmoid", x, name)
+
+    def tanh(self, x, name=None):
+        return self._unary("Tanh", "tanh", x, name)
+
+    def leaky_relu(self, x, alpha=0.01, name=None):
+        return self._unary("LeakyRelu", "leaky_relu", x, name, alpha=alpha)
+
+    def hard_sigmoid(self, x, alpha=0.2, beta=0.5, name=None):
+        return self._unary("HardSigmoid", "hard_sigmoid", x, name, alpha=alpha, beta=beta)
+
+    def hard_swish(self, x, name=None):
+        if self.opset < 14:
+            raise ValueError("HardSwish needs opset 14")
+        return self._unary("HardSwish", "hard_swish", x, name)
+
+    def swish(self, x, name=None):
+        """x * sigmoid(x) (SiLU), as exported for EfficientNet."""
+        return self.mul(x, self.sigmoid(x), name=name)
+
+    def identity(self, x, name=None):
+        return self._unary("Identity", "identity", x, name)
+
+    def clip(self, x, lo, hi, name=None):
+        return self._clip(x, lo, hi, self._layer_name("clip", name))
+
+    def relu6(self, x, name=None):
+        return self._clip(x, 0.0, 6.0, self._layer_name("relu6_", name))
+
+    def _clip(self, x, lo, hi, layer):
+        if self.opset < 11:
+            return self._node("Clip", [x], self.shape(x), layer, min=lo, max=hi)
+        bounds = [self.const(f"{layer}.min", np.float32(lo)),
+                  self.const(f"{layer}.max", np.float32(hi))]
+        return self._node("Clip", [x] + bounds, self.shape(x), layer)
+
+    def _pool(self, op_type, kind, x, kernel, stride, pad, ceil_mode, name, **attrs):
+        n, c, h, w = self.shape(x)
+        kh, kw = _pair(kernel)
+        sh, sw = _pair(stride if stride is not None else kernel)
+        pads = _pads(pad, (kh, kw), (1, 1))
+        oh = _window_out(h, kh, sh, 1, pads[0], pads[2], ceil_mode)
+        ow = _window_out(w, kw, sw, 1, pads[1], pads[3], ceil_mode)
+        if ceil_mode:
+            attrs["ceil_mode"] = 1
+        return self._node(op_type, [x], (n, c, oh, ow), self._layer_name(kind, name),
+                          kernel_shape=[kh, kw], strides=[sh, sw], pads=list(pads), **attrs)
+
+    def maxpool(self, x, kernel, stride=None, pad=0, ceil_mode=False, name=None):
+        """Max pooling; the stride defaults to the kernel size."""
+        return self._pool("MaxPool", "maxpool", x, kernel, stride, pad, ceil_mode, name)
+
+    def avgpool(self, x, kernel, stride=None, pad=0, ceil_mode=False,
+                count_include_pad=False, name=None):
+        attrs = {"count_include_pad": 1} if count_include_pad else {}
+        return self._pool("AveragePool", "avgpool", x, kernel, stride, pad, ceil_mode,
+                          name, **attrs)
+
+    def global_avgpool(self, x, name=None):
+        n, c = self.shape(x)[:2]
+        return self._node("GlobalAveragePool", [x], (n, c, 1, 1),
+                          self._layer_name("avgpool", name))
+
+    def global_maxpool(self, x, name=None):
+        n, c = self.shape(x)[:2]
+        return self._node("GlobalMaxPool", [x], (n, c, 1, 1),
+                          self._layer_name("maxpool", name))
+
+    def lrn(self, x, size=5, alpha=1e-4, beta=0.75, bias=1.0, name=None):
+        return self._unary("LRN", "lrn", x, name, size=size, alpha=alpha, beta=beta,
+                           bias=bias)
+
+    def _binary(self, op_type, kind, a, b, name):
+        shape = np.broadcast_shapes(self.shape(a), self.shape(b))
+        return self._node(op_type, [a, b], shape, self._layer_name(kind, name))
+
+    def add(self, a, b, name=None):
+        return self._binary("Add", "add", a, b, name)
+
+    def mul(self, a, b, name=None):
+        return self._binary("Mul", "mul", a, b, name)
+
+    def concat(self, xs, axis=1, name=None):
+        shapes = [self.shape(x) for x in xs]
+        out = list(shapes[0])
+        out[axis] = sum(s[axis] for s in shapes)
+        return self._node("Concat", list(xs), out, self._layer_name("concat", name),
+                          axis=axis)
+
+    def flatten(self, x, name=None):
+        """[N, ...] -> [N, prod(...)]."""
+        s = self.shape(x)
+        return self._node("Flatten", [x], (s[0], math.prod(s[1:])),
+                          self._layer_name("flatten", name), axis=1)
+
+    def unsqueeze(self, x, axes, name=None):
+        return self._unsqueeze(x, axes, self._layer_name("unsqueeze", name))
+
+    def _unsqueeze(self, x, axes, layer):
+        shape = list(self.shape(x))
+        for a in sorted(axes):
+            shape.insert(a, 1)
+        if self.opset < 13:
+            return self._node("Unsqueeze", [x], shape, layer, self._dtypes[x], axes=list(axes))
+        axes_t = self.const(f"{layer}.axes", np.array(axes, np.int64))
+        return self._node("Unsqueeze", [x, axes_t], shape, layer, self._dtypes[x])
+
+    def dropout(self, x, ratio=0.5, name=None):
+        """Inference-mode dropout (an identity that importers must drop)."""
+        layer = self._layer_name("dropout", name)
+        if self.opset < 12:
+            return self._node("Dropout", [x], self.shape(x), layer, ratio=ratio)
+        return self._node("Dropout", [x, self.const(f"{layer}.ratio", np.float32(ratio))],
+                          self.shape(x), layer)
+
+    def dense(self, x, out_features, bias=True, name=None):
+        """Fully connected layer on [N, K] as Gemm (weight stored [K, out])."""
+        n, k = self.shape(x)
+        layer = self._layer_name("fc", name)
+        w = self.he_normal((out_features, k), k)  # drawn [out, in] like nn.Linear
+        inputs = [x, self.param(f"{layer}.weight", w.T.copy())]
+        if bias:
+            inputs.append(self.param(f"{layer}.bias",
+                                     self.uniform((out_features,), 1 / math.sqrt(k))))
+        return self._node("Gemm", inputs, (n, out_features), layer)
+
+    def softmax(self, x, axis=1, name=None):
+        if self.opset < 13 and axis not in (len(self.shape(x)) - 1, -1):
+            raise ValueError("before opset 13 Softmax flattens from `axis`; use a 2-D input")
+        return self._unary("Softmax", "softmax", x, name, axis=axis)
+
+    # -- common compositions ------------------------------------------------
+
+    def conv_bn(self, x, out_ch, kernel, stride=1, pad=None, groups=1, eps=1e-5,
+                bn_scale=1.0):
+        x = self.conv(x, out_ch, kernel, stride=stride, pad=pad, groups=groups, bias=False)
+        return self.bn(x, eps=eps, scale=bn_scale)
+
+    def conv_bn_relu(self, x, out_ch, kernel, stride=1, pad=None, groups=1, eps=1e-5):
+        return self.relu(self.conv_bn(x, out_ch, kernel, stride, pad, groups, eps))
+
+
+class TorchStyleBuilder(NetBuilder):
+    """Emits layers the way `torch.onnx.export` does (opset 11 by default).
+
+    Differences from NetBuilder: non-weight constants are Constant nodes;
+    flatten is Shape -> Gather(0) -> Unsqueeze -> Concat([-1]) -> Reshape;
+    dense keeps nn.Linear's [out, in] weight behind an Identity and uses
+    Gemm(transB=1); BatchNormalization carries `momentum`; node and tensor
+    names are module paths like `/layer1/layer1.0/conv1/Conv_output_0`.
+    """
+
+    def __init__(self, name, seed=0, opset=11, doc=""):
+        super().__init__(name, seed=seed, opset=opset, doc=doc)
+
+    def _node_names(self, layer, op_type):
+        parts = layer.split(".")
+        path = [".".join(parts[:i + 1]) for i in range(len(parts) - 1)] + [parts[-1]]
+        node = "/" + "/".join(path) + "/" + op_type
+        return node, node + "_output_0"
+
+    def const(self, name, array):
+        array = np.asarray(array)
+        node, out = self._node_names(self._unique(name), "Constant")
+        self.nodes.append(helper.make_node(
+            "Constant", [], [out], name=node, value=numpy_helper.from_array(array)))
+        return self._set(out, array.shape, helper.np_dtype_to_tensor_dtype(array.dtype))
+
+    def _bn_attrs(self, eps):
+        return {"epsilon": eps, "momentum": 0.9}
+
+    def flatten(self, x, name=None):
+        s = self.shape(x)
+        layer = self._layer_name("flatten", name)
+        i64 = TensorProto.INT64
+        shp = self._node("Shape", [x], (len(s),), f"{layer}.shape", i64)
+        idx = self.const(f"{layer}.index", np.array(0, np.int64))
+        n = self._node("Gather", [shp, idx], (), f"{layer}.gather", i64, axis=0)
+        n = self._unsqueeze(n, [0], f"{layer}.unsqueeze")
+        minus1 = self.const(f"{layer}.minus_one", np.array([-1], np.int64))
+        target = self._node("Concat", [n, minus1], (2,), f"{layer}.concat", i64, axis=0)
+        return self._node("Reshape", [x, target], (s[0], math.prod(s[1:])), layer)
+
+    def dense(self, x, out_features, bias=True, name=None):
+        n, k = self.shape(x)
+        layer = self._layer_name("fc", name)
+        w = self.param(f"{layer}.weight", self.he_normal((out_features, k), k))
+        w = self._node("Identity", [w], (out_features, k), f"{layer}.weight_identity")
+        inputs = [x, w]
+        if bias:
+            inputs.append(self.param(f"{layer}.bias",
+                                     self.uniform((out_features,), 1 / math.sqrt(k))))
+        return self._node("Gemm", inputs, (n, out_features), layer,
+                          alpha=1.0, beta=1.0, transB=1)
+
+
+# ---------------------------------------------------------------------------
+# Networks
+# ---------------------------------------------------------------------------
+
+NETWORKS = {}
+
+
+def network(name, doc):
+    """Registers `fn(seed) -> ModelProto` under `name`."""
+    def register(fn):
+        NETWORKS[name] = (fn, doc)
+        return fn
+    return register
+
+
+@network("lenet5", "LeNet-5 (ReLU, max pooling), 1x1x32x32 -> logits 1x10, opset 13")
+def lenet5(seed=0):
+    b = NetBuilder("lenet5", seed=seed, doc="LeNet-5")
+    x = b.input("input", [1, 1, 32, 32])
+    x = b.maxpool(b.relu(b.conv(x, 6, 5, pad=0)), 2)
+    x = b.maxpool(b.relu(b.conv(x, 16, 5, pad=0)), 2)
+    x = b.flatten(x)
+    x = b.relu(b.dense(x, 120))
+    x = b.relu(b.dense(x, 84))
+    b.output(b.dense(x, 10), "logits")
+    return b.build()
+
+
+def _basic_block(b, x, out_ch, stride=1):
+    """ResNet basic block: conv3x3-bn-relu-conv3x3-bn + skip, relu."""
+    y = b.conv_bn_relu(x, out_ch, 3, stride=stride)
+    y = b.conv_bn(y, out_ch, 3)
+    skip = x
+    if stride != 1 or b.shape(x)[1] != out_ch:
+        with b.scope("downsample"):
+            skip = b.conv_bn(x, out_ch, 1, stride=stride, pad=0)
+    return b.relu(b.add(y, skip))
+
+
+def _resnet_mini(b, torch_style):
+    x = b.input("input.1" if torch_style else "input", [1, 3, 64, 64])
+    if torch_style:
+        # relu6 as Clip; a wider stem BN makes it clip a good share of values.
+        x = b.relu6(b.conv_bn(x, 16, 3, bn_scale=4.0))
+    else:
+        x = b.relu(b.conv_bn(x, 16, 3))
+    for stage, (ch, stride) in enumerate([(16, 1), (32, 2)], start=1):
+        for i in range(2):
+            with b.scope(f"layer{stage}"), b.scope(str(i)):
+                x = _basic_block(b, x, ch, stride if i == 0 else 1)
+        if torch_style and stage == 1:
+            x = b.identity(x)
+    x = b.flatten(b.global_avgpool(x))
+    if torch_style:
+        x = b.dropout(x, 0.5)
+    b.output(b.softmax(b.dense(x, 10), axis=1), "probs")
+    return b.build()
+
+
+@network("resnet_mini", "ResNet-style, 2 stages x 2 basic blocks (16/32 ch), "
+                        "1x3x64x64 -> probs 1x10, opset 13")
+def resnet_mini(seed=0):
+    return _resnet_mini(NetBuilder("resnet_mini", seed=seed, doc="ResNet-mini"), False)
+
+
+@network("resnet_mini_torchstyle", "resnet_mini in torch.onnx.export idiom (Constant, "
+                                   "Shape/Gather/Reshape flatten, Dropout, Gemm transB, "
+                                   "Clip relu6), opset 11")
+def resnet_mini_torchstyle(seed=0):
+    b = TorchStyleBuilder("resnet_mini_torchstyle", seed=seed,
+                          doc="ResNet-mini, torch.onnx.export idiom")
+    return _resnet_mini(b, True)
+
+
+def build(name, seed=0):
+    """Returns the ModelProto of a registered network."""
+    return NETWORKS[name][0](seed)
+
+
+# ---------------------------------------------------------------------------
+# Deliberately invalid models for error-path tests
+# ---------------------------------------------------------------------------
+
+
+def _corrupt_unknown_op():
+    """Relu -> CnncNoSuchOp (default domain, no schema): must be rejected."""
+    x = helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 4])
+    y = helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 4])
+    nodes = [helper.make_node("Relu", ["input"], ["r"], name="relu"),
+             helper.make_node("CnncNoSuchOp", ["r"], ["output"], name="bogus")]
+    graph = helper.make_graph(nodes, "unknown_op", [x], [y])
+    opsets = [helper.make_opsetid("", 13)]
+    # Not checked: onnx.checker rejects it too, which is the point.
+    return helper.make_model(graph, opset_imports=opsets,
+                             ir_version=helper.find_min_ir_version_for(opsets))
+
+
+CORRUPTIONS = {"unknown-op": _corrupt_unknown_op}
+
+
+# ---------------------------------------------------------------------------
+# Statistics
+# ---------------------------------------------------------------------------
+
+_FLOAT_TYPES = {TensorProto.FLOAT, TensorProto.FLOAT16, TensorProto.BFLOAT16,
+                TensorProto.DOUBLE}
+
+
+def _static_shapes(g):
+    """name -> shape of every tensor in graph `g` whose shape is fully static."""
+    shapes = {}
+    for vi in list(g.input) + list(g.value_info) + list(g.output):
+        tt = vi.type.tensor_type
+        if tt.HasField("shape") and all(d.HasField("dim_value") for d in tt.shape.dim):
+            shapes[vi.name] = tuple(d.dim_value for d in tt.shape.dim)
+    for init in g.initializer:
+        shapes[init.name] = tuple(init.dims)
+    for node in g.node:
+        if node.op_type == "Constant":
+            for a in node.attribute:
+                if a.name == "value":
+                    shapes[node.output[0]] = tuple(a.t.dims)
+    return shapes
+
+
+def _eval_shape_op(node, values, shapes, opset):
+    """numpy value of a shape-arithmetic node whose inputs are known, or None."""
+    op, ins = node.op_type, list(node.input)
+    attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+    if op == "Shape":
+        if ins[0] not in shapes:
+            return None
+        dims = shapes[ins[0]]
+        return np.array(dims[attrs.get("start", 0):attrs.get("end", len(dims))], np.int64)
+    if not all(i in values for i in ins if i):
+        return None
+    v = [values[i] if i else None for i in ins]
+    if op in ("Identity", "Cast"):
+        return v[0].astype(helper.tensor_dtype_to_np_dtype(attrs["to"])) if op == "Cast" else v[0]
+    if op == "Gather":
+        return np.take(v[0], v[1], axis=attrs.get("axis", 0))
+    if op in ("Unsqueeze", "Squeeze"):
+        axes = attrs.get("axes") if opset < 13 else (list(v[1]) if len(v) > 1 else None)
+        if op == "Squeeze":
+            return np.squeeze(v[0], axis=tuple(axes) if axes is not None else None)
+        out = v[0]
+        for a in sorted(int(a) % (out.ndim + len(axes)) for a in axes):
+            out = np.expand_dims(out, a)
+        return out
+    if op == "Concat":
+        return np.concatenate(v, axis=attrs["axis"])
+    binary = {"Add": np.add, "Sub": np.subtract, "Mul": np.multiply}
+    if op in binary:
+        return binary[op](v[0], v[1])
+    return None
+
+
+def _fold_shape_arithmetic(model):
+    """Copy of `model` with constant shape computations replaced by initializers.
+
+    ONNX shape inference cannot see through e.g. torch's Shape -> Gather ->
+    Unsqueeze -> Concat -> Reshape flatten at opset 11; folding those chains
+    gives Reshape a constant target so inference can continue past it.
+    """
+    m = onnx.ModelProto()
+    m.CopyFrom(model)
+    opset = next((o.version for o in m.opset_import if o.domain in ("", "ai.onnx")), 1)
+    values = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer
+              if i.data_type == TensorProto.INT64}
+    while True:
+        shapes = _static_shapes(shape_inference.infer_shapes(m, data_prop=True).graph)
+        folded = []
+        for node in m.graph.node:
+            if node.op_type == "Constant":
+                attr = next((a for a in node.attribute if a.name == "value"), None)
+                value = numpy_helper.to_array(attr.t) if attr is not None else None
+            else:
+                value = _eval_shape_op(node, values, shapes, opset)
+            if value is not None and len(node.output) == 1:
+                values[node.output[0]] = value
+                folded.append(node)
+        if not folded:
+            return m
+        for node in folded:
+            m.graph.node.remove(node)
+            m.graph.initializer.append(numpy_helper.from_array(
+                np.asarray(values[node.output[0]]), node.output[0]))
+
+
+def model_stats(model):
+    """Returns (params, macs) computed from the graph.
+
+    params: elements of floating-point initializers, except scalars (Clip
+    bounds, dropout ratios) and BatchNormalization running mean/variance
+    (PyTorch counts those as buffers, not parameters).
+    macs: multiply-accumulates of Conv (N * C_out * spatial_out * C_in/group *
+    kernel), Gemm (M * K * N) and MatMul nodes, from inferred shapes.
+    """
+    g = model.graph
+    shapes = _static_shapes(shape_inference.infer_shapes(model, data_prop=True).graph)
+    ops = {"Conv", "Gemm", "MatMul"}
+    if any(t not in shapes for n in g.node if n.op_type in ops
+           for t in list(n.input[:2]) + list(n.output[:1])):
+        folded = _fold_shape_arithmetic(model)
+        shapes.update(_static_shapes(shape_inference.infer_shapes(folded).graph))
+
+    buffers = {i for n in g.node if n.op_type == "BatchNormalization" for i in n.input[3:5]}
+    params = sum(math.prod(i.dims) for i in g.initializer
+                 if i.data_type in _FLOAT_TYPES and len(i.dims) and i.name not in buffers)
+
+    def need(name, node):
+        if name not in shapes:
+            raise ValueError(f"{node.op_type} '{node.name}': shape of '{name}' unknown")
+        return shapes[name]
+
+    macs = 0
+    for node in g.node:
+        if node.op_type == "Conv":
+            out, w = need(node.output[0], node), need(node.input[1], node)
+            macs += out[0] * math.prod(out[1:]) * math.prod(w[1:])
+        elif node.op_type == "Gemm":
+            attrs = {a.name: a.i for a in node.attribute}
+            a, bm = need(node.input[0], node), need(node.input[1], node)
+            m, k = (a[1], a[0]) if attrs.get("transA") else a
+            n = bm[0] if attrs.get("transB") else bm[1]
+            macs += m * k * n
+        elif node.op_type == "MatMul":
+            a, bm = need(node.input[0], node), need(node.input[1], node)
+            a2 = a if len(a) > 1 else (1,) + a
+            b2 = bm if len(bm) > 1 else bm + (1,)
+            batch = np.broadcast_shapes(a2[:-2], b2[:-2])
+            macs += math.prod(batch) * a2[-2] * a2[-1] * b2[-1]
+    return params, macs
+
+
+def _human(n):
+    for unit, scale in (("G", 1e9), ("M", 1e6), ("K", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.2f} {unit}"
+    return str(n)
+
+
+def check_in_onnxruntime(model, seed):
+    """Runs `model` on a seeded standard-normal input; returns (ok, report)."""
+    import onnxruntime as ort
+
+    # Expose every float intermediate so the report can show the activation range.
+    probe = onnx.ModelProto()
+    probe.CopyFrom(model)
+    known = {o.name for o in probe.graph.output}
+    inferred = shape_inference.infer_shapes(probe)
+    for vi in inferred.graph.value_info:
+        if vi.name not in known and vi.type.tensor_type.elem_type == TensorProto.FLOAT:
+            probe.graph.output.append(vi)
+    sess = ort.InferenceSession(probe.SerializeToString(), providers=["CPUExecutionProvider"])
+    rng = np.random.default_rng(seed)
+    feeds = {i.name: rng.standard_normal([d.dim_value for d in i.type.tensor_type.shape.dim],
+                                         dtype=np.float32) for i in model.graph.input}
+    results = dict(zip([o.name for o in sess.get_outputs()], sess.run(None, feeds)))
+    biggest = max(float(np.abs(v).max()) for v in results.values())
+    ok = all(np.isfinite(v).all() for v in results.values())
+    lines = [f"  onnxruntime (input seed {seed}): max |activation| {biggest:.3g}"]
+    for o in model.graph.output:
+        v = results[o.name].reshape(-1)
+        top = np.sort(v)[::-1]
+        gap = float(top[0] - top[1]) if v.size > 1 else float("inf")
+        lines.append(f"  {o.name}: min {v.min():.4g} max {v.max():.4g} std {v.std():.4g} "
+                     f"top-1 gap {gap:.3g}")
+        is_probs = v.min() >= 0 and abs(v.sum() - 1) < 1e-3
+        if v.size > 1 and (v.std() < 1e-3 or (is_probs and v.max() > 0.99)):
+            lines.append(f"  {o.name}: degenerate output")
+            ok = False
+    if not ok:
+        lines.append("  FAILED: non-finite or degenerate outputs")
+    return ok, "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# CLI
+# ---------------------------------------------------------------------------
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--out", help="directory for <name>.onnx files")
+    p.add_argument("--only", help="comma-separated network names (default: all)")
+    p.add_argument("--seed", type=int, default=0, help="weight seed (default 0)")
+    p.add_argument("--list", action="store_true", help="list the networks and exit")
+    p.add_argument("--check", action="store_true",
+                   help="run each model in onnxruntime and report output statistics")
+    p.add_argument("--corrupt", choices=sorted(CORRUPTIONS),
+                   help="write an invalid model DIR/<kind>.onnx for error tests instead")
+    args = p.parse_args(argv)
+
+    if args.list:
+        for name, (_, doc) in NETWORKS.items():
+            print(f"{name:28s} {doc}")
+        return 0
+    if not args.out:
+        p.error("--out is required")
+    os.makedirs(args.out, exist_ok=True)
+
+    if args.corrupt:
+        path = os.path.join(args.out, args.corrupt.replace("-", "_") + ".onnx")
+        onnx.save(CORRUPTIONS[args.corrupt](), path)
+        print(f"{args.corrupt}: {path}")
+        return 0
+
+    names = args.only.split(",") if args.only else list(NETWORKS)
+    unknown = [n for n in names if n not in NETWORKS]
+    if unknown:
+        p.error(f"unknown network(s): {', '.join(unknown)}; see --list")
+
+    ok = True
+    print(f"weights seed: {args.seed}")
+    for name in names:
+        model = build(name, args.seed)
+        path = os.path.join(args.out, f"{name}.onnx")
+        onnx.save(model, path)
+        params, macs = model_stats(model)
+        print(f"{name}: params={params} ({_human(params)}) MACs={macs} ({_human(macs)}) "
+              f"-> {path}")
+        if args.check:
+            good, report = check_in_onnxruntime(model, args.seed)
+            print(report)
+            ok &= good
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
