@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "cnnc/Pipelines/Pipelines.h"
+#include "cnnc/Codegen/CPU/Passes.h"
 #include "cnnc/Conversion/Passes.h"
 #include "cnnc/Dialect/CNN/IR/CNNDialect.h"
 
@@ -40,7 +41,7 @@ LogicalResult mlir::cnnc::buildCPUPipeline(OpPassManager &pm,
        "buffer-results-to-out-params{hoist-static-allocs "
        "modify-public-functions},"
        "buffer-deallocation-pipeline,"
-       "func.func(convert-linalg-to-loops),"
+       "func.func(cnnc-cpu-interchange-loops,convert-linalg-to-loops),"
        "canonicalize,cse,"
        "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
        "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
@@ -52,6 +53,8 @@ LogicalResult mlir::cnnc::buildCPUPipeline(OpPassManager &pm,
 }
 
 void mlir::cnnc::registerCNNCPipelines() {
+  registerCNNCConversionPasses();
+  registerCNNCCPUPasses();
   PassPipelineRegistration<>(
       "cnnc-cnn-to-linalg-pipeline",
       "Lower the cnn dialect to linalg on tensors",
