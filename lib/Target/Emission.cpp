@@ -36,6 +36,8 @@ mlir::cnnc::createTargetMachine(const TargetInfo &target, std::string &error) {
   if (!t)
     return failure();
   llvm::TargetOptions options;
+  // Multiply-adds become FMAs: faster, and no less accurate.
+  options.AllowFPOpFusion = llvm::FPOpFusion::Fast;
   std::unique_ptr<llvm::TargetMachine> tm(t->createTargetMachine(
       triple, target.cpu, target.features, options, llvm::Reloc::PIC_,
       std::nullopt, llvm::CodeGenOptLevel::Aggressive));
