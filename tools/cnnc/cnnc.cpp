@@ -210,13 +210,15 @@ int main(int argc, char **argv) {
   registerAllPasses();
   registerCNNCConversionPasses();
   registerCNNCPipelines();
+  registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
   registerDefaultTimingManagerCLOptions();
   cl::HideUnrelatedOptions(cat);
   // Options of the shared libraries worth showing in --help.
   for (const char *name : {"time-passes", "mlir-timing", "mlir-print-ir-after-all",
-                           "mlir-print-ir-before-all", "mlir-disable-threading"}) {
+                           "mlir-print-ir-before-all", "mlir-disable-threading",
+                           "mlir-elide-resource-strings-if-larger"}) {
     auto &opts = cl::getRegisteredOptions();
     auto it = opts.find(name);
     if (it != opts.end())
