@@ -44,7 +44,7 @@ LogicalResult mlir::cnnc::buildCPUPipeline(OpPassManager &pm,
        "func.func(cnnc-cpu-interchange-loops,convert-linalg-to-loops),"
        "canonicalize,cse,"
        "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
-       "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
+       "finalize-memref-to-llvm{use-aligned-alloc},convert-math-to-llvm,convert-math-to-libm,"
        "convert-arith-to-llvm,convert-index-to-llvm,"
        "convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
        "convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts,"
