@@ -10,6 +10,15 @@
 // RUN: cnnc %s --target=x86-64-v3 -o %t.so && llvm-nm -D --defined-only %t.so | FileCheck %s --check-prefix=SO
 // RUN: cnnc-run %t.so --random-inputs 1 | FileCheck %s --check-prefix=EXEC
 // RUN: cnnc-opt %s --cnnc-cnn-to-linalg-pipeline --cnnc-cpu-pipeline | FileCheck %s --check-prefix=LLVMDIALECT
+// Re-entry: the output of every MLIR stage compiles on to a working library.
+// RUN: cnnc %s --emit=cnn -o %t.cnn.mlir && cnnc %t.cnn.mlir -o %t.cnn.so
+// RUN: cnnc %s --emit=linalg -o %t.linalg.mlir && cnnc %t.linalg.mlir -o %t.linalg.so
+// RUN: cnnc %s --emit=llvm-dialect -o %t.llvm.mlir && cnnc %t.llvm.mlir -o %t.llvm.so
+// RUN: cnnc %s -o %t.native.so && cnnc-run %t.native.so --random-inputs 5 --output-dir %t.out0 > /dev/null
+// RUN: cnnc-run %t.cnn.so --random-inputs 5 --expect scores=%t.out0/scores.npy --atol 0 --rtol 0 | FileCheck %s --check-prefix=SAME
+// RUN: cnnc-run %t.linalg.so --random-inputs 5 --expect scores=%t.out0/scores.npy --atol 0 --rtol 0 | FileCheck %s --check-prefix=SAME
+// RUN: cnnc-run %t.llvm.so --random-inputs 5 --expect scores=%t.out0/scores.npy --atol 0 --rtol 0 | FileCheck %s --check-prefix=SAME
+// SAME: scores: {{.*}} PASS
 // RUN: not cnnc %s --target=sparc 2>&1 | FileCheck %s --check-prefix=BADTARGET
 // RUN: cnnc %s --emit=linalg --print-ir-after-all -o /dev/null 2>&1 | FileCheck %s --check-prefix=PRINTIR
 // RUN: cnnc %s --emit=obj -o /dev/null --time-passes 2>&1 | FileCheck %s --check-prefix=TIMING
