@@ -8,6 +8,7 @@
 #include "cnnc/Pipelines/Pipelines.h"
 #include "cnnc/Codegen/CPU/Passes.h"
 #include "cnnc/Conversion/Passes.h"
+#include "cnnc/Dialect/CNN/Transforms/Passes.h"
 #include "cnnc/Dialect/CNN/IR/CNNDialect.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -26,7 +27,15 @@
 using namespace mlir;
 using namespace mlir::cnnc;
 
-LogicalResult mlir::cnnc::buildCNNToLinalgPipeline(OpPassManager &pm) {
+LogicalResult mlir::cnnc::buildCNNGraphPipeline(OpPassManager &pm) {
+  return parsePassPipeline(
+      "func.func(canonicalize,cnn-fold-batchnorm,cnn-fuse-activation,cse)", pm);
+}
+
+LogicalResult mlir::cnnc::buildCNNToLinalgPipeline(
+    OpPassManager &pm, const CNNToLinalgPipelineOptions &options) {
+  if (options.graphPasses && failed(buildCNNGraphPipeline(pm)))
+    return failure();
   return parsePassPipeline("func.func(convert-cnn-to-linalg,canonicalize,cse)",
                            pm);
 }
@@ -53,12 +62,19 @@ LogicalResult mlir::cnnc::buildCPUPipeline(OpPassManager &pm,
 }
 
 void mlir::cnnc::registerCNNCPipelines() {
+  cnn::registerCNNPasses();
   registerCNNCConversionPasses();
   registerCNNCCPUPasses();
   PassPipelineRegistration<>(
+      "cnnc-cnn-graph-pipeline",
+      "Fold batch norm and fuse epilogues on the cnn dialect",
+      [](OpPassManager &pm) { (void)buildCNNGraphPipeline(pm); });
+  PassPipelineRegistration<CNNToLinalgPipelineOptions>(
       "cnnc-cnn-to-linalg-pipeline",
-      "Lower the cnn dialect to linalg on tensors",
-      [](OpPassManager &pm) { (void)buildCNNToLinalgPipeline(pm); });
+      "Run the graph passes and lower the cnn dialect to linalg on tensors",
+      [](OpPassManager &pm, const CNNToLinalgPipelineOptions &options) {
+        (void)buildCNNToLinalgPipeline(pm, options);
+      });
   PassPipelineRegistration<CPUPipelineOptions>(
       "cnnc-cpu-pipeline",
       "Lower linalg on tensors to the LLVM dialect for CPUs",

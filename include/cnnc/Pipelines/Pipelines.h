@@ -1,6 +1,7 @@
 //===- Pipelines.h - cnnc pass pipelines ------------------------*- C++ -*-===//
 //
 // The stages of compilation, each a pipeline that cnnc-opt can also run:
+//   cnn            --cnnc-cnn-graph-pipeline------>  cnn (fused)
 //   cnn (tensors)  --cnnc-cnn-to-linalg-pipeline-->  linalg (tensors)
 //   linalg         --cnnc-cpu-pipeline------------>  LLVM dialect
 //
@@ -20,8 +21,23 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(true)};
 };
 
-/// cnn ops to linalg/tensor/arith/math on tensors.
-LogicalResult buildCNNToLinalgPipeline(OpPassManager &pm);
+struct CNNToLinalgPipelineOptions
+    : public PassPipelineOptions<CNNToLinalgPipelineOptions> {
+  PassOptions::Option<bool> graphPasses{
+      *this, "graph-passes",
+      llvm::cl::desc("Run the cnn graph passes (batch-norm folding, "
+                     "residual and activation fusion) before lowering"),
+      llvm::cl::init(true)};
+};
+
+/// The cnn graph passes: fold batch norm into convolutions, fuse residual
+/// adds and activations into convolution epilogues.
+LogicalResult buildCNNGraphPipeline(OpPassManager &pm);
+
+/// (Graph passes, then) cnn ops to linalg/tensor/arith/math on tensors.
+LogicalResult
+buildCNNToLinalgPipeline(OpPassManager &pm,
+                         const CNNToLinalgPipelineOptions &options = {});
 
 /// linalg on tensors to the LLVM dialect: bufferization with outputs as
 /// out-parameters, loops, and the LLVM conversions (bare-pointer calling

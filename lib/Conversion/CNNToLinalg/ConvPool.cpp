@@ -52,32 +52,72 @@ struct Conv2DLowering : OpConversionPattern<cnn::Conv2DOp> {
     int64_t group = op.getGroup();
     int64_t c = inType.getDimSize(1), f = wType.getDimSize(0);
 
+    Value conv;
     if (group == 1) {
-      Value conv = linalg::Conv2DNchwFchwOp::create(
-                       rw, loc, TypeRange{outType}, ValueRange{input, weight},
-                       ValueRange{init}, strides, dilations)
-                       .getResult(0);
-      rw.replaceOp(op, conv);
-      return success();
+      conv = linalg::Conv2DNchwFchwOp::create(
+                 rw, loc, TypeRange{outType}, ValueRange{input, weight},
+                 ValueRange{init}, strides, dilations)
+                 .getResult(0);
+    } else if (group == c && f == c) {
+      conv = depthwise(rw, loc, outType, input, weight, init, strides,
+                       dilations);
+    } else {
+      conv = grouped(rw, loc, outType, input, weight, init, strides,
+                     dilations, group);
     }
+    rw.replaceOp(op, epilogue(rw, op, conv, adaptor.getResidual()));
+    return success();
+  }
 
-    if (group == c && f == c) {
-      // Depthwise: [C, 1, KH, KW] weights as [C, KH, KW].
-      auto dwType = RankedTensorType::get(
-          {c, wType.getDimSize(2), wType.getDimSize(3)},
-          wType.getElementType());
-      Value dw = tensor::CollapseShapeOp::create(
-          rw, loc, dwType, weight,
-          SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}});
-      Value conv = linalg::DepthwiseConv2DNchwChwOp::create(
-                       rw, loc, TypeRange{outType}, ValueRange{input, dw},
-                       ValueRange{init}, strides, dilations)
-                       .getResult(0);
-      rw.replaceOp(op, conv);
-      return success();
-    }
+  /// activation(conv + residual), when the op carries a fused epilogue.
+  static Value epilogue(OpBuilder &b, cnn::Conv2DOp op, Value conv,
+                        Value residual) {
+    std::optional<StringRef> act = op.getActivation();
+    if (!act && !residual)
+      return conv;
+    SmallVector<Value> ins = {conv};
+    if (residual)
+      ins.push_back(residual);
+    SmallVector<float> params;
+    if (auto p = op.getActivationParams())
+      params.assign(p->begin(), p->end());
+    return elementwise(
+        b, op.getLoc(), cast<RankedTensorType>(conv.getType()), ins,
+        [&](OpBuilder &nb, Location l, ValueRange a) {
+          Value v = a[0];
+          if (a.size() > 1)
+            v = arith::AddFOp::create(nb, l, v, a[1]);
+          return act ? applyActivation(nb, l, *act, params, v) : v;
+        });
+  }
 
-    // General grouped convolution through the NGCHW/GFCHW named op.
+  /// Depthwise: [C, 1, KH, KW] weights as [C, KH, KW].
+  static Value depthwise(OpBuilder &rw, Location loc,
+                         RankedTensorType outType, Value input, Value weight,
+                         Value init, DenseIntElementsAttr strides,
+                         DenseIntElementsAttr dilations) {
+    auto wType = cast<RankedTensorType>(weight.getType());
+    auto dwType = RankedTensorType::get({wType.getDimSize(0),
+                                         wType.getDimSize(2),
+                                         wType.getDimSize(3)},
+                                        wType.getElementType());
+    Value dw = tensor::CollapseShapeOp::create(
+        rw, loc, dwType, weight,
+        SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}});
+    return linalg::DepthwiseConv2DNchwChwOp::create(
+               rw, loc, TypeRange{outType}, ValueRange{input, dw},
+               ValueRange{init}, strides, dilations)
+        .getResult(0);
+  }
+
+  /// General grouped convolution through the NGCHW/GFCHW named op.
+  static Value grouped(OpBuilder &rw, Location loc, RankedTensorType outType,
+                       Value input, Value weight, Value init,
+                       DenseIntElementsAttr strides,
+                       DenseIntElementsAttr dilations, int64_t group) {
+    auto wType = cast<RankedTensorType>(weight.getType());
+    int64_t f = wType.getDimSize(0);
+    int64_t c = wType.getDimSize(1) * group;
     auto expand = [&](Value v, SmallVector<int64_t> shape,
                       SmallVector<ReassociationIndices> re) -> Value {
       auto t = RankedTensorType::get(shape, rw.getF32Type());
@@ -101,8 +141,7 @@ struct Conv2DLowering : OpConversionPattern<cnn::Conv2DOp> {
                      rw, loc, TypeRange{gInit.getType()}, ValueRange{gIn, gW},
                      ValueRange{gInit}, strides, dilations)
                      .getResult(0);
-    rw.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, outType, conv, act);
-    return success();
+    return tensor::CollapseShapeOp::create(rw, loc, outType, conv, act);
   }
 };
 

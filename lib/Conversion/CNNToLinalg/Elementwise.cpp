@@ -36,24 +36,26 @@ Value clamp(OpBuilder &b, Location l, Value x, double lo, double hi) {
   return v;
 }
 
-/// A unary cnn op whose scalar semantics is `fn(op, builder, loc, x)`.
+/// A unary cnn op, lowered through the activation it names.
 template <typename OpTy>
 struct UnaryLowering : OpConversionPattern<OpTy> {
-  using Fn = Value (*)(OpTy, OpBuilder &, Location, Value);
-  UnaryLowering(MLIRContext *ctx, Fn fn)
-      : OpConversionPattern<OpTy>(ctx), fn(fn) {}
+  using ParamsFn = SmallVector<float> (*)(OpTy);
+  UnaryLowering(MLIRContext *ctx, StringRef kind, ParamsFn params = nullptr)
+      : OpConversionPattern<OpTy>(ctx), kind(kind), params(params) {}
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
     auto type = cast<RankedTensorType>(op.getType());
+    SmallVector<float> p = params ? params(op) : SmallVector<float>();
     Value y = elementwise(rw, op.getLoc(), type, adaptor.getInput(),
                           [&](OpBuilder &b, Location l, ValueRange a) {
-                            return fn(op, b, l, a[0]);
+                            return applyActivation(b, l, kind, p, a[0]);
                           });
     rw.replaceOp(op, y);
     return success();
   }
-  Fn fn;
+  StringRef kind;
+  ParamsFn params;
 };
 
 template <typename OpTy, typename ArithOp>
@@ -230,53 +232,56 @@ struct SoftmaxLowering : OpConversionPattern<cnn::SoftmaxOp> {
 
 } // namespace
 
+Value lowering::applyActivation(OpBuilder &b, Location l, StringRef kind,
+                                ArrayRef<float> p, Value x) {
+  if (kind == "relu")
+    return arith::MaximumFOp::create(b, l, x, f32Const(b, l, 0.0));
+  if (kind == "sigmoid")
+    return sigmoid(b, l, x);
+  if (kind == "tanh")
+    return math::TanhOp::create(b, l, x);
+  if (kind == "silu")
+    return arith::MulFOp::create(b, l, x, sigmoid(b, l, x));
+  if (kind == "hard_swish") {
+    Value t = arith::AddFOp::create(
+        b, l, arith::MulFOp::create(b, l, x, f32Const(b, l, 1.0 / 6.0)),
+        f32Const(b, l, 0.5));
+    return arith::MulFOp::create(b, l, x, clamp(b, l, t, 0.0, 1.0));
+  }
+  if (kind == "clip")
+    return clamp(b, l, x, p[0], p[1]);
+  if (kind == "leaky_relu") {
+    Value neg = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, x,
+                                      f32Const(b, l, 0.0));
+    Value scaled = arith::MulFOp::create(b, l, x, f32Const(b, l, p[0]));
+    return arith::SelectOp::create(b, l, neg, scaled, x);
+  }
+  assert(kind == "hard_sigmoid" && "verifier admits only known activations");
+  Value t = arith::AddFOp::create(
+      b, l, arith::MulFOp::create(b, l, x, f32Const(b, l, p[0])),
+      f32Const(b, l, p[1]));
+  return clamp(b, l, t, 0.0, 1.0);
+}
+
 void lowering::populateElementwiseLoweringPatterns(RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<UnaryLowering<cnn::ReluOp>>(
-      ctx, [](cnn::ReluOp, OpBuilder &b, Location l, Value x) -> Value {
-        return arith::MaximumFOp::create(b, l, x, f32Const(b, l, 0.0));
-      });
-  patterns.add<UnaryLowering<cnn::SigmoidOp>>(
-      ctx, [](cnn::SigmoidOp, OpBuilder &b, Location l, Value x) {
-        return sigmoid(b, l, x);
-      });
-  patterns.add<UnaryLowering<cnn::TanhOp>>(
-      ctx, [](cnn::TanhOp, OpBuilder &b, Location l, Value x) -> Value {
-        return math::TanhOp::create(b, l, x);
-      });
-  patterns.add<UnaryLowering<cnn::SiluOp>>(
-      ctx, [](cnn::SiluOp, OpBuilder &b, Location l, Value x) -> Value {
-        return arith::MulFOp::create(b, l, x, sigmoid(b, l, x));
-      });
-  patterns.add<UnaryLowering<cnn::HardSwishOp>>(
-      ctx, [](cnn::HardSwishOp, OpBuilder &b, Location l, Value x) -> Value {
-        Value t = arith::AddFOp::create(
-            b, l, arith::MulFOp::create(b, l, x, f32Const(b, l, 1.0 / 6.0)),
-            f32Const(b, l, 0.5));
-        return arith::MulFOp::create(b, l, x, clamp(b, l, t, 0.0, 1.0));
-      });
-  patterns.add<UnaryLowering<cnn::ClipOp>>(
-      ctx, [](cnn::ClipOp op, OpBuilder &b, Location l, Value x) {
-        return clamp(b, l, x, op.getMin().convertToDouble(),
-                     op.getMax().convertToDouble());
-      });
+  patterns.add<UnaryLowering<cnn::ReluOp>>(ctx, "relu");
+  patterns.add<UnaryLowering<cnn::SigmoidOp>>(ctx, "sigmoid");
+  patterns.add<UnaryLowering<cnn::TanhOp>>(ctx, "tanh");
+  patterns.add<UnaryLowering<cnn::SiluOp>>(ctx, "silu");
+  patterns.add<UnaryLowering<cnn::HardSwishOp>>(ctx, "hard_swish");
+  patterns.add<UnaryLowering<cnn::ClipOp>>(ctx, "clip", [](cnn::ClipOp op) {
+    return SmallVector<float>{op.getMin().convertToFloat(),
+                              op.getMax().convertToFloat()};
+  });
   patterns.add<UnaryLowering<cnn::LeakyReluOp>>(
-      ctx, [](cnn::LeakyReluOp op, OpBuilder &b, Location l, Value x) -> Value {
-        Value zero = f32Const(b, l, 0.0);
-        Value neg = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, x,
-                                          zero);
-        Value scaled = arith::MulFOp::create(
-            b, l, x, f32Const(b, l, op.getAlpha().convertToDouble()));
-        return arith::SelectOp::create(b, l, neg, scaled, x);
+      ctx, "leaky_relu", [](cnn::LeakyReluOp op) {
+        return SmallVector<float>{op.getAlpha().convertToFloat()};
       });
   patterns.add<UnaryLowering<cnn::HardSigmoidOp>>(
-      ctx, [](cnn::HardSigmoidOp op, OpBuilder &b, Location l, Value x) {
-        Value t = arith::AddFOp::create(
-            b, l,
-            arith::MulFOp::create(
-                b, l, x, f32Const(b, l, op.getAlpha().convertToDouble())),
-            f32Const(b, l, op.getBeta().convertToDouble()));
-        return clamp(b, l, t, 0.0, 1.0);
+      ctx, "hard_sigmoid", [](cnn::HardSigmoidOp op) {
+        return SmallVector<float>{op.getAlpha().convertToFloat(),
+                                  op.getBeta().convertToFloat()};
       });
   patterns.add<BinaryLowering<cnn::AddOp, arith::AddFOp>,
                BinaryLowering<cnn::SubOp, arith::SubFOp>,

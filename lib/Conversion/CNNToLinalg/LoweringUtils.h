@@ -52,6 +52,12 @@ Value reshapeTensor(OpBuilder &b, Location loc, Value input,
 /// linalg integer-array attribute (tensor<Nxi64>) as named convs expect.
 DenseIntElementsAttr i64ElementsAttr(OpBuilder &b, ArrayRef<int64_t> values);
 
+/// The scalar semantics of an activation that a convolution can fuse (see
+/// cnn.conv2d's `activation`): relu, clip(min, max), leaky_relu(alpha),
+/// hard_sigmoid(alpha, beta), sigmoid, tanh, silu, hard_swish.
+Value applyActivation(OpBuilder &b, Location loc, StringRef kind,
+                      ArrayRef<float> params, Value x);
+
 void populateConvPoolLoweringPatterns(RewritePatternSet &patterns);
 void populateElementwiseLoweringPatterns(RewritePatternSet &patterns);
 void populateShapeLoweringPatterns(RewritePatternSet &patterns);

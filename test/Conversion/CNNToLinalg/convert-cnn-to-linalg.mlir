@@ -211,3 +211,18 @@ func.func @pad_reflect(%a: tensor<1x1x3x3xf32>) -> tensor<1x1x5x5xf32> {
   %0 = cnn.pad %a pads = [0, 0, 1, 1, 0, 0, 1, 1] mode = "reflect" value = 0.0 : tensor<1x1x3x3xf32> -> tensor<1x1x5x5xf32>
   return %0 : tensor<1x1x5x5xf32>
 }
+
+// -----
+
+// The epilogue: conv + residual, then the activation, in one generic.
+// CHECK-LABEL: func @conv2d_epilogue
+// CHECK-SAME: %[[R:[a-z0-9]+]]: tensor<1x4x8x8xf32>)
+// CHECK: %[[C:.+]] = linalg.conv_2d_nchw_fchw
+// CHECK: linalg.generic {{.*}} ins(%[[C]], %[[R]] :
+// CHECK: arith.addf
+// CHECK: arith.maximumf
+// CHECK: arith.minimumf
+func.func @conv2d_epilogue(%x: tensor<1x4x8x8xf32>, %w: tensor<4x4x3x3xf32>, %r: tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> {
+  %0 = cnn.conv2d %x, %w residual %r strides = [1, 1] pads = [1, 1, 1, 1] dilations = [1, 1] group = 1 activation = "clip" params = [0.0, 6.0] : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  return %0 : tensor<1x4x8x8xf32>
+}

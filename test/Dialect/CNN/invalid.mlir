@@ -150,3 +150,27 @@ func.func @lrn_size(%a: tensor<1x4x2x2xf32>) {
   %0 = cnn.lrn %a size = 0 alpha = 1.0e-04 beta = 0.75 bias = 1.0 : tensor<1x4x2x2xf32> -> tensor<1x4x2x2xf32>
   return
 }
+
+// -----
+
+func.func @conv_unknown_activation(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{unknown activation 'gelu'}}
+  %0 = cnn.conv2d %x, %w strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] group = 1 activation = "gelu" : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_activation_params(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{activation 'clip' takes 2 parameters, got 1}}
+  %0 = cnn.conv2d %x, %w strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] group = 1 activation = "clip" params = [6.0] : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_residual_type(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %r: tensor<1x4x8x8xf32>) {
+  // expected-error @+1 {{residual of type 'tensor<1x4x8x8xf32>' does not match the result type 'tensor<1x4x6x6xf32>'}}
+  %0 = cnn.conv2d %x, %w residual %r strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] group = 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x6x6xf32>
+  return
+}

@@ -82,3 +82,10 @@ func.func @shapes(%a: tensor<1x2x3x3xf32>, %b: tensor<1x5x3x3xf32>) -> (tensor<1
   %2 = cnn.pad %0 pads = [0, 0, 1, 1, 0, 0, 1, 1] mode = "reflect" value = 0.0 : tensor<1x7x3x3xf32> -> tensor<1x7x5x5xf32>
   return %1, %2 : tensor<1x63xf32>, tensor<1x7x5x5xf32>
 }
+
+// CHECK-LABEL: func @conv2d_epilogue
+func.func @conv2d_epilogue(%x: tensor<1x4x8x8xf32>, %w: tensor<4x4x3x3xf32>, %b: tensor<4xf32>, %r: tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> {
+  // CHECK: cnn.conv2d %{{.*}}, %{{.*}}, %{{.*}} residual %{{.*}} strides = [1, 1] pads = [1, 1, 1, 1] dilations = [1, 1] group = 1 activation = "clip" params = [0.000000e+00, 6.000000e+00]
+  %0 = cnn.conv2d %x, %w, %b residual %r strides = [1, 1] pads = [1, 1, 1, 1] dilations = [1, 1] group = 1 activation = "clip" params = [0.0, 6.0] : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>, tensor<4xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  return %0 : tensor<1x4x8x8xf32>
+}

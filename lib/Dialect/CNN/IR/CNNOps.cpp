@@ -42,6 +42,28 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, OptLoc loc,
               types);
 }
 
+LogicalResult Conv2DOp::verify() {
+  if (getResidual() && getResidual().getType() != getType())
+    return emitOpError("residual of type ")
+           << getResidual().getType() << " does not match the result type "
+           << getType();
+  std::optional<StringRef> act = getActivation();
+  size_t numParams =
+      getActivationParams() ? getActivationParams()->size() : 0;
+  if (!act) {
+    if (numParams)
+      return emitOpError("has activation parameters but no activation");
+    return success();
+  }
+  std::optional<unsigned> arity = getFusableActivationArity(*act);
+  if (!arity)
+    return emitOpError("unknown activation '") << *act << "'";
+  if (*arity != numParams)
+    return emitOpError("activation '")
+           << *act << "' takes " << *arity << " parameters, got " << numParams;
+  return success();
+}
+
 LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &types) {

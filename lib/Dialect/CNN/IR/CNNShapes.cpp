@@ -10,6 +10,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/TypeRange.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -379,4 +380,12 @@ mlir::cnn::inferSoftmaxType(OptLoc loc, Type inputT, int64_t axis) {
     return Failer(loc) << "softmax axis " << axis << " is out of range for "
                        << shapeStr(*input);
   return *input;
+}
+
+std::optional<unsigned> mlir::cnn::getFusableActivationArity(StringRef name) {
+  return llvm::StringSwitch<std::optional<unsigned>>(name)
+      .Cases({"relu", "sigmoid", "tanh", "silu", "hard_swish"}, 0u)
+      .Case("leaky_relu", 1u)
+      .Cases({"clip", "hard_sigmoid"}, 2u)
+      .Default(std::nullopt);
 }

@@ -17,30 +17,57 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 // Convolution and pooling
 //===----------------------------------------------------------------------===//
 
-def CNN_Conv2DOp : CNN_Op<"conv2d", [Pure, InferTypeOpAdaptor]> {
-  let summary = "2-D convolution (grouped, strided, dilated, padded)";
+def CNN_Conv2DOp : CNN_Op<"conv2d", [Pure, InferTypeOpAdaptor,
+                                     AttrSizedOperandSegments]> {
+  let summary = "2-D convolution (grouped, strided, dilated, padded) with an "
+                "optional fused residual add and activation";
   let description = [{
     `input` is NxCxHxW, `weight` is Fx(C/group)xKHxKW, the optional `bias`
     has F elements. `pads` are [top, left, bottom, right]; the result is
     NxFxOHxOW with OH = (H + top + bottom - (KH-1)*dh - 1) / sh + 1.
+
+    Fusion passes may attach an epilogue: the optional `residual` (a tensor of
+    the result's type) is added to the convolution, then the optional
+    `activation` is applied: output = activation(conv + bias + residual).
+    `activation` is one of relu, clip (params: min, max), leaky_relu
+    (alpha), hard_sigmoid (alpha, beta), sigmoid, tanh, silu, hard_swish.
 
     ```mlir
     %y = cnn.conv2d %x, %w, %b strides = [1, 1] pads = [1, 1, 1, 1]
            dilations = [1, 1] group = 1
            : (tensor<1x3x32x32xf32>, tensor<16x3x3x3xf32>, tensor<16xf32>)
            -> tensor<1x16x32x32xf32>
+    %z = cnn.conv2d %y, %w2 residual %skip strides = [1, 1] pads = [1, 1, 1, 1]
+           dilations = [1, 1] group = 1 activation = "relu"
+           : (tensor<1x16x32x32xf32>, tensor<16x16x3x3xf32>,
+              tensor<1x16x32x32xf32>) -> tensor<1x16x32x32xf32>
     ```
   }];
   let arguments = (ins CNN_Tensor4D:$input, CNN_Tensor4D:$weight,
                        Optional<1DTensorOf<[F32]>>:$bias,
+                       Optional<CNN_Tensor4D>:$residual,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
-                       DenseI64ArrayAttr:$dilations, I64Attr:$group);
+                       DenseI64ArrayAttr:$dilations, I64Attr:$group,
+                       OptionalAttr<StrAttr>:$activation,
+                       OptionalAttr<DenseF32ArrayAttr>:$activation_params);
   let results = (outs CNN_Tensor4D:$output);
   let assemblyFormat = [{
-    $input `,` $weight (`,` $bias^)? `strides` `=` $strides `pads` `=` $pads
-    `dilations` `=` $dilations `group` `=` $group attr-dict
-    `:` functional-type(operands, results)
+    $input `,` $weight (`,` $bias^)? (`residual` $residual^)? `strides` `=`
+    $strides `pads` `=` $pads `dilations` `=` $dilations `group` `=` $group
+    (`activation` `=` $activation^)? (`params` `=` $activation_params^)?
+    attr-dict `:` functional-type(operands, results)
   }];
+  let builders = [
+    // The plain convolution, as frontends build it.
+    OpBuilder<(ins "Type":$output, "Value":$input, "Value":$weight,
+                   "Value":$bias, "DenseI64ArrayAttr":$strides,
+                   "DenseI64ArrayAttr":$pads, "DenseI64ArrayAttr":$dilations,
+                   "IntegerAttr":$group), [{
+      build($_builder, $_state, output, input, weight, bias, Value(), strides,
+            pads, dilations, group, StringAttr(), DenseF32ArrayAttr());
+    }]>
+  ];
+  let hasVerifier = 1;
 }
 
 def CNN_MaxPool2DOp : CNN_Op<"max_pool2d", [Pure, InferTypeOpAdaptor]> {

@@ -62,6 +62,10 @@ FailureOr<RankedTensorType> inferLRNType(OptLoc loc, Type input, int64_t size);
 FailureOr<RankedTensorType> inferSoftmaxType(OptLoc loc, Type input,
                                              int64_t axis);
 
+/// Number of parameters of an activation a convolution can fuse (relu: 0,
+/// clip: 2, ...), or std::nullopt for an unknown name.
+std::optional<unsigned> getFusableActivationArity(StringRef name);
+
 } // namespace mlir::cnn
 
 #endif // CNNC_DIALECT_CNN_IR_CNNSHAPES_H
