@@ -43,7 +43,7 @@ static std::pair<int64_t, std::string> describe(Operation *op) {
                         .getDimSize(1);
         int64_t g = conv.getGroup();
         std::string lowering =
-            g == 1 ? "linalg.conv_2d_nchw_fchw"
+            g == 1 ? "linalg.conv_2d_nhwc_hwcf (vectorized)"
             : (g == c && w.getDimSize(0) == c) ? "linalg.depthwise_conv_2d_nchw_chw"
                                                : "linalg.conv_2d_ngchw_gfchw";
         if (conv.getResidual() || conv.getActivation())

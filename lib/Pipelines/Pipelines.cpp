@@ -21,6 +21,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Pass/PassRegistry.h"
 
@@ -45,14 +46,20 @@ LogicalResult mlir::cnnc::buildCPUPipeline(OpPassManager &pm,
   std::string p;
   if (options.fuseElementwise)
     p += "func.func(linalg-fuse-elementwise-ops,canonicalize,cse),";
+  p += "func.func(cnnc-cpu-vectorize-conv{vector-bits=" +
+       std::to_string(options.vectorBits) +
+       "},canonicalize,loop-invariant-subset-hoisting,canonicalize,cse),";
   p += "one-shot-bufferize{bufferize-function-boundaries "
        "function-boundary-type-conversion=identity-layout-map},"
        "buffer-results-to-out-params{hoist-static-allocs "
        "modify-public-functions},"
        "buffer-deallocation-pipeline,"
-       "func.func(cnnc-cpu-interchange-loops,convert-linalg-to-loops),"
+       "func.func(cnnc-cpu-lower-vectors,canonicalize,cse,"
+       "cnnc-cpu-interchange-loops,convert-linalg-to-loops,"
+       "convert-vector-to-scf{full-unroll}),"
        "canonicalize,cse,"
        "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
+       "convert-vector-to-llvm,"
        "finalize-memref-to-llvm{use-aligned-alloc},convert-math-to-llvm,convert-math-to-libm,"
        "convert-arith-to-llvm,convert-index-to-llvm,"
        "convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
@@ -84,16 +91,10 @@ void mlir::cnnc::registerCNNCPipelines() {
 }
 
 void mlir::cnnc::registerCNNCDialects(DialectRegistry &registry) {
-  registry.insert<cnn::CNNDialect, func::FuncDialect, arith::ArithDialect,
-                  math::MathDialect, linalg::LinalgDialect,
-                  tensor::TensorDialect, bufferization::BufferizationDialect,
-                  memref::MemRefDialect, scf::SCFDialect,
-                  affine::AffineDialect, cf::ControlFlowDialect,
-                  LLVM::LLVMDialect>();
-  arith::registerBufferizableOpInterfaceExternalModels(registry);
-  linalg::registerBufferizableOpInterfaceExternalModels(registry);
-  tensor::registerBufferizableOpInterfaceExternalModels(registry);
-  bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
-      registry);
+  // Codegen relies on external interface models (tiling, bufferization,
+  // value bounds) of many upstream dialects; registering all of them keeps
+  // cnnc and cnnc-opt behaving the same.
+  registerAllDialects(registry);
   registerAllExtensions(registry);
+  registry.insert<cnn::CNNDialect>();
 }

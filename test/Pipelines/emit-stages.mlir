@@ -25,7 +25,7 @@
 
 // CNN: cnn.conv2d
 // CNN: cnn.relu
-// LINALG: linalg.conv_2d_nchw_fchw
+// LINALG: linalg.conv_2d_nhwc_hwcf
 // LINALG-NOT: cnn.
 // LLVMDIALECT: llvm.func @cnnc_main(%{{.*}}: !llvm.ptr {{.*}}, %{{.*}}: !llvm.ptr
 // LLVMIR-DAG: @cnnc_model_signature = hidden {{.*}}constant

@@ -9,9 +9,12 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "cnnc/Analysis/NetworkReport.h"
 #include "cnnc/Conversion/Passes.h"
 #include "cnnc/Pipelines/Pipelines.h"
 #include "cnnc/Target/Emission.h"
+#include "dsl/DslFrontend.h"
+#include "onnx/OnnxExporter.h"
 #include "onnx/OnnxImporter.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -38,10 +41,10 @@ using namespace mlir::cnnc;
 namespace cl = llvm::cl;
 
 namespace {
-enum class Emit { CNN, Linalg, LLVMDialect, LLVMIR, Asm, Obj, SO };
+enum class Emit { AST, ONNX, CNN, Linalg, LLVMDialect, LLVMIR, Asm, Obj, SO };
 
 cl::OptionCategory cat("cnnc options");
-cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx|.onnxtxt|.mlir>"),
+cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx|.onnxtxt|.cnn|.mlir>"),
                                cl::Required, cl::cat(cat));
 cl::opt<std::string> outputFile("o", cl::desc("Output file (default: stdout "
                                               "for text, lib<name>.so / "
@@ -49,7 +52,10 @@ cl::opt<std::string> outputFile("o", cl::desc("Output file (default: stdout "
                                 cl::value_desc("file"), cl::cat(cat));
 cl::opt<Emit> emit(
     "emit", cl::desc("Stop after this stage and write that form"),
-    cl::values(clEnumValN(Emit::CNN, "cnn", "cnn dialect (after import)"),
+    cl::values(clEnumValN(Emit::AST, "ast", "syntax tree (.cnn input)"),
+               clEnumValN(Emit::ONNX, "onnx",
+                          "ONNX model of the cnn-level network"),
+               clEnumValN(Emit::CNN, "cnn", "cnn dialect (after import)"),
                clEnumValN(Emit::Linalg, "linalg", "linalg on tensors"),
                clEnumValN(Emit::LLVMDialect, "llvm-dialect",
                           "MLIR LLVM dialect"),
@@ -68,9 +74,27 @@ cl::list<std::string>
                 cl::desc("Static shape for a graph input with symbolic "
                          "dims: NAME=1x3x224x224 (repeatable)"),
                 cl::value_desc("NAME=DIMS"), cl::cat(cat));
+// The network language (.cnn).
+cl::opt<std::string> weightsFile("weights",
+                                 cl::desc("Weights of a .cnn network "
+                                          "(safetensors, by layer name)"),
+                                 cl::value_desc("file"), cl::cat(cat));
+cl::opt<uint64_t> weightSeed("seed",
+                             cl::desc("Random weights for a .cnn network "
+                                      "(He-initialized) from this seed"),
+                             cl::value_desc("N"), cl::cat(cat));
 cl::opt<bool> printIRAfterAll("print-ir-after-all",
                               cl::desc("Print the IR after every pass"),
                               cl::cat(cat));
+cl::opt<bool> report("report",
+                     cl::desc("Print per layer: op, shapes, MACs and the "
+                              "lowering it takes; then total MACs, parameter "
+                              "bytes and peak activation bytes"),
+                     cl::cat(cat));
+cl::opt<bool> noGraphPasses("no-graph-passes",
+                            cl::desc("Skip the cnn graph passes (batch-norm "
+                                     "folding, epilogue fusion)"),
+                            cl::cat(cat));
 cl::opt<bool> noFuse("no-fuse-elementwise",
                      cl::desc("Do not fuse elementwise linalg ops"),
                      cl::cat(cat));
@@ -244,6 +268,10 @@ int main(int argc, char **argv) {
 
   // Import.
   OwningOpRef<ModuleOp> module;
+  std::unique_ptr<llvm::SourceMgr> dslSourceMgr;
+  std::unique_ptr<SourceMgrDiagnosticHandler> dslHandler;
+  if (emit == Emit::AST && llvm::sys::path::extension(inputFile) != ".cnn")
+    return fail("--emit=ast needs a .cnn input");
   {
     TimingScope t = timing.nest("import");
     llvm::StringRef ext = llvm::sys::path::extension(inputFile);
@@ -259,9 +287,21 @@ int main(int argc, char **argv) {
       if (failed(parseInputShapes(options)))
         return 1;
       module = importOnnxFile(&context, inputFile, options);
+    } else if (ext == ".cnn") {
+      if (emit == Emit::AST)
+        return failed(dumpDslAst(inputFile, llvm::outs()));
+      // Diagnostics show the source line and a caret, for the whole run.
+      dslSourceMgr = std::make_unique<llvm::SourceMgr>();
+      dslHandler = std::make_unique<SourceMgrDiagnosticHandler>(*dslSourceMgr,
+                                                                &context);
+      DslImportOptions options;
+      options.weightsFile = weightsFile;
+      if (weightSeed.getNumOccurrences())
+        options.seed = weightSeed;
+      module = importDslFile(&context, inputFile, options);
     } else {
       return fail("cannot tell the format of '" + inputFile +
-                  "' (expected .onnx, .onnxtxt or .mlir)");
+                  "' (expected .onnx, .onnxtxt, .cnn or .mlir)");
     }
     if (!module)
       return 1;
@@ -278,10 +318,40 @@ int main(int argc, char **argv) {
                               },
                               false));
   };
+  if (emit == Emit::ONNX) {
+    if (out == "-" && outputFile.empty())
+      out = (llvm::sys::path::stem(inputFile) + ".onnx").str();
+    std::string err;
+    auto file = openOutputFile(out, &err);
+    if (!file)
+      return fail("cannot open '" + out + "': " + err);
+    if (failed(exportCnnModuleToOnnx(*module, file->os())))
+      return 1;
+    file->keep();
+    return 0;
+  }
   if (emit == Emit::CNN) {
     if (!hasCNNOps(*module) && !module->lookupSymbol(kEntryFunctionName))
       return fail("input is past the cnn stage");
     return printModule();
+  }
+
+  // The target decides codegen strategy (vector width) as well as emission.
+  std::string error;
+  auto target = TargetInfo::get(targetName, error);
+  if (failed(target))
+    return fail(error);
+
+  if (report) {
+    if (!noGraphPasses) {
+      PassManager graph(&context);
+      if (failed(buildCNNGraphPipeline(graph)) || failed(graph.run(*module)))
+        return 1;
+    }
+    auto r = buildNetworkReport(*module);
+    if (failed(r))
+      return 1;
+    printNetworkReport(*r, out == "-" ? llvm::errs() : llvm::outs());
   }
 
   // Lower to the LLVM dialect unless the input already is there.
@@ -299,11 +369,14 @@ int main(int argc, char **argv) {
                           /*printModuleScope=*/true,
                           /*printAfterOnlyOnChange=*/false);
     }
-    if (failed(buildCNNToLinalgPipeline(pm)))
+    CNNToLinalgPipelineOptions linalgOptions;
+    linalgOptions.graphPasses = !noGraphPasses;
+    if (failed(buildCNNToLinalgPipeline(pm, linalgOptions)))
       return fail("internal error: cannot build the cnn-to-linalg pipeline");
     if (emit != Emit::Linalg) {
       CPUPipelineOptions options;
       options.fuseElementwise = !noFuse;
+      options.vectorBits = target->vectorBits;
       if (failed(buildCPUPipeline(pm, options)))
         return fail("internal error: cannot build the CPU pipeline");
     }
@@ -316,10 +389,6 @@ int main(int argc, char **argv) {
     return printModule();
 
   // Back end.
-  std::string error;
-  auto target = TargetInfo::get(targetName, error);
-  if (failed(target))
-    return fail(error);
   auto machine = createTargetMachine(*target, error);
   if (failed(machine))
     return fail("target " + target->description() + ": " + error);

@@ -18,7 +18,9 @@ namespace cnnc {
 #include "cnnc/Conversion/Passes.h.inc"
 
 /// Patterns lowering every cnn op to linalg/tensor/arith/math on tensors.
-void populateCNNToLinalgConversionPatterns(RewritePatternSet &patterns);
+/// With `nhwcConvs`, ungrouped convolutions compute in NHWC/HWCF.
+void populateCNNToLinalgConversionPatterns(RewritePatternSet &patterns,
+                                           bool nhwcConvs = true);
 
 #define GEN_PASS_REGISTRATION
 #include "cnnc/Conversion/Passes.h.inc"

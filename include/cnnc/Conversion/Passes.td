@@ -30,6 +30,12 @@ def ConvertCNNToLinalgPass : Pass<"convert-cnn-to-linalg", "func::FuncOp"> {
     } -> tensor<1x8x4x4xf32>
     ```
   }];
+  let options = [
+    Option<"convLayout", "conv-layout", "std::string", /*default=*/"\"nhwc\"",
+           "Layout of ungrouped convolutions: \"nhwc\" (NHWC activations, "
+           "HWCF weights transposed at compile time, behind transposes; what "
+           "CPU codegen vectorizes) or \"nchw\" (linalg.conv_2d_nchw_fchw)">
+  ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect",
                            "::mlir::arith::ArithDialect",

@@ -128,8 +128,8 @@ DenseIntElementsAttr lowering::i64ElementsAttr(OpBuilder &b,
 }
 
 void mlir::cnnc::populateCNNToLinalgConversionPatterns(
-    RewritePatternSet &patterns) {
-  populateConvPoolLoweringPatterns(patterns);
+    RewritePatternSet &patterns, bool nhwcConvs) {
+  populateConvPoolLoweringPatterns(patterns, nhwcConvs);
   populateElementwiseLoweringPatterns(patterns);
   populateShapeLoweringPatterns(patterns);
 }
@@ -137,13 +137,19 @@ void mlir::cnnc::populateCNNToLinalgConversionPatterns(
 namespace {
 struct ConvertCNNToLinalgPass
     : public cnnc::impl::ConvertCNNToLinalgPassBase<ConvertCNNToLinalgPass> {
+  using Base::Base;
   void runOnOperation() override {
+    if (convLayout != "nhwc" && convLayout != "nchw") {
+      getOperation().emitError("conv-layout must be nhwc or nchw, got '")
+          << convLayout << "'";
+      return signalPassFailure();
+    }
     ConversionTarget target(getContext());
     target.addIllegalDialect<cnn::CNNDialect>();
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
                            arith::ArithDialect, math::MathDialect>();
     RewritePatternSet patterns(&getContext());
-    populateCNNToLinalgConversionPatterns(patterns);
+    populateCNNToLinalgConversionPatterns(patterns, convLayout == "nhwc");
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

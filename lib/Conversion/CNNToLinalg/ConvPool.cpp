@@ -9,6 +9,7 @@
 #include "LoweringUtils.h"
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
 #include "cnnc/Dialect/CNN/IR/CNNShapes.h"
+#include "cnnc/Dialect/CNN/Transforms/Transforms.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -22,21 +23,54 @@ using namespace mlir::cnnc::lowering;
 
 namespace {
 
-/// The conv output initialized with the bias broadcast over N, H, W (so the
-/// convolution accumulates onto it), or with zeros.
-Value convInit(OpBuilder &b, Location loc, RankedTensorType outType,
-               Value bias) {
-  if (!bias)
-    return filledTensor(b, loc, outType, 0.0);
-  AffineMap map = axisMap(b.getContext(), 4, 1);
-  return mappedElementwise(b, loc, outType, bias, map,
-                           [](OpBuilder &, Location, ValueRange args) {
-                             return args[0];
+/// `v` with its dims permuted: result dim i is input dim perm[i]. A generic
+/// (not linalg.transpose) so that elementwise fusion can merge it with its
+/// consumer.
+Value permute(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape;
+  SmallVector<AffineExpr> exprs(perm.size());
+  for (auto [i, p] : llvm::enumerate(perm)) {
+    shape.push_back(type.getDimSize(p));
+    exprs[p] = b.getAffineDimExpr(i);
+  }
+  auto resultType = RankedTensorType::get(shape, type.getElementType());
+  AffineMap map = AffineMap::get(perm.size(), 0, exprs, b.getContext());
+  return mappedElementwise(b, loc, resultType, v, map,
+                           [](OpBuilder &, Location, ValueRange a) {
+                             return a[0];
                            });
 }
 
+/// The weights in HWCF order: folded at compile time when they are
+/// constants, else a transpose at run time.
+Value weightsHWCF(OpBuilder &b, Location loc, Value weight) {
+  SmallVector<int64_t> perm = {2, 3, 1, 0};
+  auto type = cast<RankedTensorType>(weight.getType());
+  auto values = cnn::getConstantFloats(weight);
+  if (failed(values))
+    return permute(b, loc, weight, perm);
+  int64_t f = type.getDimSize(0), c = type.getDimSize(1),
+          kh = type.getDimSize(2), kw = type.getDimSize(3);
+  SmallVector<float> hwcf(values->size());
+  for (int64_t o = 0; o < f; ++o)
+    for (int64_t i = 0; i < c; ++i)
+      for (int64_t y = 0; y < kh; ++y)
+        for (int64_t x = 0; x < kw; ++x)
+          hwcf[((y * kw + x) * c + i) * f + o] =
+              (*values)[((o * c + i) * kh + y) * kw + x];
+  std::string name = "weights.hwcf";
+  if (auto nameLoc = dyn_cast<NameLoc>(loc))
+    name = (nameLoc.getName().getValue() + ".hwcf").str();
+  return cnn::createWeightConstant(
+      b, loc, RankedTensorType::get({kh, kw, c, f}, type.getElementType()),
+      hwcf, name);
+}
+
 struct Conv2DLowering : OpConversionPattern<cnn::Conv2DOp> {
-  using OpConversionPattern::OpConversionPattern;
+  Conv2DLowering(MLIRContext *ctx, bool nhwc)
+      : OpConversionPattern(ctx), nhwc(nhwc) {}
+  bool nhwc;
   LogicalResult
   matchAndRewrite(cnn::Conv2DOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
@@ -46,12 +80,33 @@ struct Conv2DLowering : OpConversionPattern<cnn::Conv2DOp> {
     auto wType = cast<RankedTensorType>(adaptor.getWeight().getType());
     Value input = padSpatial(rw, loc, adaptor.getInput(), op.getPads(), 0.0);
     Value weight = adaptor.getWeight();
-    Value init = convInit(rw, loc, outType, adaptor.getBias());
     auto strides = i64ElementsAttr(rw, op.getStrides());
     auto dilations = i64ElementsAttr(rw, op.getDilations());
     int64_t group = op.getGroup();
     int64_t c = inType.getDimSize(1), f = wType.getDimSize(0);
 
+    if (group == 1 && nhwc) {
+      // NHWC/HWCF: the layout CPU codegen vectorizes along F. The transposes
+      // around it are cheap next to the convolution; layout propagation
+      // across layers will remove most of them.
+      auto nhwcType = RankedTensorType::get(
+          {outType.getDimSize(0), outType.getDimSize(2),
+           outType.getDimSize(3), outType.getDimSize(1)},
+          outType.getElementType());
+      Value init = filledTensor(rw, loc, nhwcType, 0.0);
+      Value conv = linalg::Conv2DNhwcHwcfOp::create(
+                       rw, loc, TypeRange{nhwcType},
+                       ValueRange{permute(rw, loc, input, {0, 2, 3, 1}),
+                                  weightsHWCF(rw, loc, weight)},
+                       ValueRange{init}, strides, dilations)
+                       .getResult(0);
+      Value nchw = permute(rw, loc, conv, {0, 3, 1, 2});
+      rw.replaceOp(op, epilogue(rw, op, nchw, adaptor.getBias(),
+                                adaptor.getResidual()));
+      return success();
+    }
+
+    Value init = filledTensor(rw, loc, outType, 0.0);
     Value conv;
     if (group == 1) {
       conv = linalg::Conv2DNchwFchwOp::create(
@@ -65,28 +120,40 @@ struct Conv2DLowering : OpConversionPattern<cnn::Conv2DOp> {
       conv = grouped(rw, loc, outType, input, weight, init, strides,
                      dilations, group);
     }
-    rw.replaceOp(op, epilogue(rw, op, conv, adaptor.getResidual()));
+    rw.replaceOp(op, epilogue(rw, op, conv, adaptor.getBias(),
+                              adaptor.getResidual()));
     return success();
   }
 
-  /// activation(conv + residual), when the op carries a fused epilogue.
-  static Value epilogue(OpBuilder &b, cnn::Conv2DOp op, Value conv,
+  /// activation(conv + bias + residual) on the NCHW result. The bias joins
+  /// here rather than initializing the accumulator: a broadcast of a
+  /// constant would be folded into a constant as large as the output.
+  static Value epilogue(OpBuilder &b, cnn::Conv2DOp op, Value conv, Value bias,
                         Value residual) {
     std::optional<StringRef> act = op.getActivation();
-    if (!act && !residual)
+    if (!act && !residual && !bias)
       return conv;
+    auto type = cast<RankedTensorType>(conv.getType());
+    MLIRContext *ctx = b.getContext();
     SmallVector<Value> ins = {conv};
-    if (residual)
+    SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(4)};
+    if (bias) {
+      ins.push_back(bias);
+      maps.push_back(axisMap(ctx, 4, 1));
+    }
+    if (residual) {
       ins.push_back(residual);
+      maps.push_back(b.getMultiDimIdentityMap(4));
+    }
     SmallVector<float> params;
     if (auto p = op.getActivationParams())
       params.assign(p->begin(), p->end());
-    return elementwise(
-        b, op.getLoc(), cast<RankedTensorType>(conv.getType()), ins,
+    return mappedElementwise(
+        b, op.getLoc(), type, ins, maps,
         [&](OpBuilder &nb, Location l, ValueRange a) {
           Value v = a[0];
-          if (a.size() > 1)
-            v = arith::AddFOp::create(nb, l, v, a[1]);
+          for (Value extra : a.drop_front())
+            v = arith::AddFOp::create(nb, l, v, extra);
           return act ? applyActivation(nb, l, *act, params, v) : v;
         });
   }
@@ -349,8 +416,10 @@ struct LRNLowering : OpConversionPattern<cnn::LRNOp> {
 
 } // namespace
 
-void lowering::populateConvPoolLoweringPatterns(RewritePatternSet &patterns) {
-  patterns.add<Conv2DLowering, MaxPool2DLowering, AvgPool2DLowering,
+void lowering::populateConvPoolLoweringPatterns(RewritePatternSet &patterns,
+                                                bool nhwcConvs) {
+  patterns.add<Conv2DLowering>(patterns.getContext(), nhwcConvs);
+  patterns.add<MaxPool2DLowering, AvgPool2DLowering,
                GlobalPoolLowering<cnn::GlobalAvgPoolOp, false>,
                GlobalPoolLowering<cnn::GlobalMaxPoolOp, true>, LRNLowering>(
       patterns.getContext());

@@ -58,7 +58,8 @@ DenseIntElementsAttr i64ElementsAttr(OpBuilder &b, ArrayRef<int64_t> values);
 Value applyActivation(OpBuilder &b, Location loc, StringRef kind,
                       ArrayRef<float> params, Value x);
 
-void populateConvPoolLoweringPatterns(RewritePatternSet &patterns);
+void populateConvPoolLoweringPatterns(RewritePatternSet &patterns,
+                                      bool nhwcConvs);
 void populateElementwiseLoweringPatterns(RewritePatternSet &patterns);
 void populateShapeLoweringPatterns(RewritePatternSet &patterns);
 

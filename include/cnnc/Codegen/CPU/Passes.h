@@ -4,12 +4,27 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Transform/IR/TransformDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir::cnnc {
 
 #define GEN_PASS_DECL
 #include "cnnc/Codegen/CPU/Passes.h.inc"
+
+/// Register tile of an NHWC convolution: output pixels (ow) by filters (f),
+/// and the input-channel step (c).
+struct ConvTile {
+  int64_t ow, f, c;
+};
+
+/// The tile for an output of width `ow` with `f` filters over `c` input
+/// channels on a target with `vectorBits`-wide registers.
+ConvTile selectConvTile(int64_t ow, int64_t f, int64_t c, unsigned vectorBits);
 
 #define GEN_PASS_REGISTRATION
 #include "cnnc/Codegen/CPU/Passes.h.inc"

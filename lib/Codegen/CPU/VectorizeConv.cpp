@@ -1,0 +1,162 @@
+//===- VectorizeConv.cpp - cnnc-cpu-vectorize-conv and -lower-vectors -----===//
+//
+// The convolution schedule measured in docs/codegen-notes.md, applied with
+// the transform dialect: the schedule is written as transform IR (one
+// sequence per convolution, matched by a tag), parsed and interpreted on the
+// function. Strategy (the tile) is chosen here from the vector width; the
+// transform ops do the mechanics.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cnnc/Codegen/CPU/Passes.h"
+
+#include "mlir/Dialect/Transform/IR/TransformOps.h"
+#include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/FormatVariadic.h"
+
+namespace mlir::cnnc {
+#define GEN_PASS_DEF_CPULOWERVECTORSPASS
+#define GEN_PASS_DEF_CPUVECTORIZECONVPASS
+#include "cnnc/Codegen/CPU/Passes.h.inc"
+} // namespace mlir::cnnc
+
+using namespace mlir;
+using namespace mlir::cnnc;
+
+static constexpr llvm::StringLiteral kTagAttr = "cnnc.conv_tile_id";
+
+/// Largest of `candidates` that divides `n` (1 divides everything).
+static int64_t largestDivisor(int64_t n, ArrayRef<int64_t> candidates) {
+  for (int64_t c : candidates)
+    if (c > 0 && n % c == 0)
+      return c;
+  return 1;
+}
+
+ConvTile mlir::cnnc::selectConvTile(int64_t ow, int64_t f, int64_t c,
+                                    unsigned vectorBits) {
+  int64_t vl = std::max<int64_t>(vectorBits / 32, 4);
+  // x86: 16 vector registers below AVX-512, 32 with it. Keep a few for the
+  // broadcast input and the weight vectors.
+  int64_t accumulators = (vectorBits >= 512 ? 32 : 16) - 4;
+  ConvTile t;
+  // Small filter counts that are not a multiple of the vector length are
+  // taken whole (LLVM splits an odd vector into legal pieces).
+  t.f = largestDivisor(f, {2 * vl, vl, f <= 2 * vl ? f : 0, vl / 2, 4, 2});
+  int64_t fVectors = (t.f + vl - 1) / vl;
+  t.ow = 1;
+  for (int64_t d = std::min<int64_t>(ow, 8); d >= 1; --d)
+    if (ow % d == 0 && d * fVectors <= accumulators) {
+      t.ow = d;
+      break;
+    }
+  t.c = c <= 4 ? c : largestDivisor(c, {4, 8, 2});
+  return t;
+}
+
+/// Parses `body` as the named sequence @main of a transform module and
+/// applies it to `root`.
+static LogicalResult applySchedule(Operation *root, StringRef body,
+                                   bool consumesRoot) {
+  std::string text = llvm::formatv(R"mlir(
+module attributes {{transform.with_named_sequence} {
+  transform.named_sequence @main(%root: !transform.any_op {{{1}}) {
+{0}    transform.yield
+  }
+}
+)mlir",
+                                   body,
+                                   consumesRoot ? "transform.consumed"
+                                                : "transform.readonly")
+                         .str();
+  ParserConfig config(root->getContext());
+  OwningOpRef<ModuleOp> schedule = parseSourceString<ModuleOp>(text, config);
+  if (!schedule)
+    return root->emitError("internal error: cannot parse the codegen schedule");
+  auto entry = schedule->lookupSymbol<transform::NamedSequenceOp>("main");
+  return transform::applyTransformNamedSequence(
+      root, entry, *schedule, transform::TransformOptions());
+}
+
+namespace {
+struct CPUVectorizeConvPass
+    : public cnnc::impl::CPUVectorizeConvPassBase<CPUVectorizeConvPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    std::string body;
+    llvm::raw_string_ostream os(body);
+    int64_t id = 0;
+    func.walk([&](linalg::Conv2DNhwcHwcfOp conv) {
+      auto out = dyn_cast<RankedTensorType>(conv.getResultTypes()[0]);
+      auto in = dyn_cast<RankedTensorType>(conv.getInputs()[0].getType());
+      if (!out || !in || !out.hasStaticShape() || !in.hasStaticShape())
+        return;
+      ConvTile t = selectConvTile(out.getDimSize(2), out.getDimSize(3),
+                                  in.getDimSize(3), vectorBits);
+      conv->setAttr(kTagAttr, IntegerAttr::get(
+                                  IntegerType::get(&getContext(), 64), id));
+      os << llvm::formatv(R"mlir(
+    %c{0} = transform.structured.match ops{{["linalg.conv_2d_nhwc_hwcf"]} attributes{{{1} = {0} : i64} in %root : (!transform.any_op) -> !transform.any_op
+    %t{0}, %l{0}:4 = transform.structured.tile_using_for %c{0} tile_sizes [1, 1, {2}, {3}, 0, 0, 0] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+    %r{0}, %rl{0}:3 = transform.structured.tile_using_for %t{0} tile_sizes [0, 0, 0, 0, 1, 1, {4}] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+    %d{0} = transform.structured.decompose %r{0} : (!transform.any_op) -> !transform.any_op
+    transform.structured.vectorize %d{0} : !transform.any_op
+)mlir",
+                          id, kTagAttr, t.ow, t.f, t.c);
+      ++id;
+    });
+    if (id == 0)
+      return;
+    os << R"mlir(
+    transform.apply_patterns to %root {
+      transform.apply_patterns.canonicalization
+      transform.apply_patterns.linalg.tiling_canonicalization
+      transform.apply_patterns.vector.cast_away_vector_leading_one_dim
+    } : !transform.any_op
+)mlir";
+    if (failed(applySchedule(func, body, /*consumesRoot=*/false)))
+      return signalPassFailure();
+    func.walk([](Operation *op) { op->removeAttr(kTagAttr); });
+  }
+};
+
+struct CPULowerVectorsPass
+    : public cnnc::impl::CPULowerVectorsPassBase<CPULowerVectorsPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    bool any = false;
+    func.walk([&](vector::ContractionOp) { any = true; });
+    if (!any)
+      return;
+    // Each lowering in its own pattern set: together they loop forever.
+    static const char *kBody = R"mlir(
+    %f = transform.structured.hoist_redundant_vector_transfers %root : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f {
+      transform.apply_patterns.vector.lower_contraction lowering_strategy = "outerproduct"
+    } : !transform.any_op
+    transform.apply_patterns to %f {
+      transform.apply_patterns.vector.transfer_permutation_patterns
+    } : !transform.any_op
+    transform.apply_patterns to %f {
+      transform.apply_patterns.vector.lower_outerproduct
+    } : !transform.any_op
+    transform.apply_patterns to %f {
+      transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
+    } : !transform.any_op
+    transform.apply_patterns to %f {
+      transform.apply_patterns.vector.lower_broadcast
+    } : !transform.any_op
+    transform.apply_patterns to %f {
+      transform.apply_patterns.vector.lower_transpose
+    } : !transform.any_op
+    transform.apply_patterns to %f {
+      transform.apply_patterns.vector.lower_shape_cast
+    } : !transform.any_op
+)mlir";
+    if (failed(applySchedule(func, kBody, /*consumesRoot=*/true)))
+      return signalPassFailure();
+  }
+};
+} // namespace

@@ -1,0 +1,39 @@
+// RUN: cnnc-opt %s -split-input-file -cnnc-cpu-vectorize-conv="vector-bits=256" | FileCheck %s --check-prefix=AVX2
+// RUN: cnnc-opt %s -split-input-file -cnnc-cpu-vectorize-conv="vector-bits=512" | FileCheck %s --check-prefix=AVX512
+
+// ResNet-50's 3x3 conv: AVX2 takes 4 pixels x 16 filters (8 ymm
+// accumulators), AVX-512 8 pixels x 32 filters (16 zmm); both step the input
+// channels by 4.
+// AVX2-LABEL: func @conv3x3
+// AVX2: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c4
+// AVX2: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c16
+// AVX2: vector.contract {{.*}} : vector<4x4xf32>, vector<4x16xf32> into vector<4x16xf32>
+// AVX2-NOT: linalg.conv
+// AVX512-LABEL: func @conv3x3
+// AVX512: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c8
+// AVX512: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c32
+// AVX512: vector.contract {{.*}} : vector<8x4xf32>, vector<4x32xf32> into vector<8x32xf32>
+func.func @conv3x3(%in: tensor<1x58x58x64xf32>, %w: tensor<3x3x64x64xf32>) -> tensor<1x56x56x64xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x56x56x64xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x56x56x64xf32>) -> tensor<1x56x56x64xf32>
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : tensor<1x58x58x64xf32>, tensor<3x3x64x64xf32>) outs(%f : tensor<1x56x56x64xf32>) -> tensor<1x56x56x64xf32>
+  return %r : tensor<1x56x56x64xf32>
+}
+
+// -----
+
+// Tiles divide the dimensions, so every tile is static: 10 filters are taken
+// whole (two vectors), which leaves room for 6 pixels, and the largest
+// divisor of 7 that fits is 1; the 3 input channels are one step.
+// AVX2-LABEL: func @odd_shapes
+// AVX2: scf.for %{{.*}} = %c0 to %c7 step %c1
+// AVX2: scf.for %{{.*}} = %c0 to %c7 step %c1
+// AVX2: vector.contract {{.*}} : vector<3xf32>, vector<3x10xf32> into vector<10xf32>
+func.func @odd_shapes(%in: tensor<1x15x15x3xf32>, %w: tensor<3x3x3x10xf32>) -> tensor<1x7x7x10xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x7x7x10xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x7x7x10xf32>) -> tensor<1x7x7x10xf32>
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%in, %w : tensor<1x15x15x3xf32>, tensor<3x3x3x10xf32>) outs(%f : tensor<1x7x7x10xf32>) -> tensor<1x7x7x10xf32>
+  return %r : tensor<1x7x7x10xf32>
+}
