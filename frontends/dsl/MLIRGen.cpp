@@ -15,6 +15,7 @@
 
 #include "cnnc/Dialect/CNN/IR/CNNDialect.h"
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
+#include "cnnc/Dialect/CNN/IR/CNNShapes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -41,12 +42,7 @@ bool Val::isPoison() const {
 }
 
 std::string mlir::cnnc::dsl::shapeStr(ArrayRef<int64_t> shape) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "[";
-  llvm::interleaveComma(shape, os);
-  os << "]";
-  return s;
+  return cnn::formatShape(shape);
 }
 
 ArrayRef<int64_t> mlir::cnnc::dsl::shapeOf(Value v) {

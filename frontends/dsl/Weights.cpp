@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dsl/Weights.h"
+#include "cnnc/Dialect/CNN/IR/CNNShapes.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/STLExtras.h"
@@ -21,12 +22,7 @@ using namespace mlir;
 using namespace mlir::cnnc::dsl;
 
 static std::string shapeStr(ArrayRef<int64_t> shape) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "[";
-  llvm::interleaveComma(shape, os);
-  os << "]";
-  return s;
+  return mlir::cnn::formatShape(shape);
 }
 
 std::unique_ptr<WeightStore> WeightStore::open(StringRef path,

@@ -14,6 +14,7 @@
 #include "onnx/OnnxImporter.h"
 
 #include "cnnc/Dialect/CNN/IR/CNNDialect.h"
+#include "cnnc/Support/DiagnosticPrinter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -24,47 +25,6 @@
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
-
-/// Prints `<file>: node '<name>': error: <message>` for node locations and
-/// `<file>: error: <message>` for file-level ones.
-static void printLocation(Location loc, llvm::raw_ostream &os) {
-  if (auto name = dyn_cast<NameLoc>(loc)) {
-    printLocation(name.getChildLoc(), os);
-    os << "node '" << name.getName().getValue() << "': ";
-    return;
-  }
-  if (auto file = dyn_cast<FileLineColLoc>(loc)) {
-    os << file.getFilename().getValue();
-    if (file.getLine() != 0)
-      os << ":" << file.getLine() << ":" << file.getColumn();
-    os << ": ";
-    return;
-  }
-  if (!isa<UnknownLoc>(loc))
-    os << loc << ": ";
-}
-
-static void printDiagnostic(Diagnostic &diag) {
-  llvm::raw_ostream &os = llvm::errs();
-  printLocation(diag.getLocation(), os);
-  switch (diag.getSeverity()) {
-  case DiagnosticSeverity::Error:
-    os << "error: ";
-    break;
-  case DiagnosticSeverity::Warning:
-    os << "warning: ";
-    break;
-  case DiagnosticSeverity::Note:
-    os << "note: ";
-    break;
-  case DiagnosticSeverity::Remark:
-    os << "remark: ";
-    break;
-  }
-  os << diag.str() << "\n";
-  for (Diagnostic &note : diag.getNotes())
-    printDiagnostic(note);
-}
 
 static bool parseShape(llvm::StringRef spec, cnnc::OnnxImportOptions &options) {
   auto [name, dims] = spec.rsplit('=');
@@ -130,7 +90,7 @@ int main(int argc, char **argv) {
   MLIRContext ctx;
   ctx.loadDialect<cnn::CNNDialect, func::FuncDialect, arith::ArithDialect>();
   ctx.getDiagEngine().registerHandler([](Diagnostic &diag) {
-    printDiagnostic(diag);
+    cnnc::printDiagnostic(diag, llvm::errs());
     return success();
   });
   OwningOpRef<ModuleOp> module = cnnc::importOnnxFile(&ctx, file, options);

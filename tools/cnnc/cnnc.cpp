@@ -12,6 +12,7 @@
 #include "cnnc/Analysis/NetworkReport.h"
 #include "cnnc/Conversion/Passes.h"
 #include "cnnc/Pipelines/Pipelines.h"
+#include "cnnc/Support/DiagnosticPrinter.h"
 #include "cnnc/Target/Emission.h"
 #include "dsl/DslFrontend.h"
 #include "onnx/OnnxExporter.h"
@@ -98,48 +99,6 @@ cl::opt<bool> noGraphPasses("no-graph-passes",
 cl::opt<bool> noFuse("no-fuse-elementwise",
                      cl::desc("Do not fuse elementwise linalg ops"),
                      cl::cat(cat));
-
-/// Prints diagnostics as `file: node 'name': error: message`, which is how an
-/// ONNX user finds the layer at fault (ONNX files have no line numbers).
-void printDiagnostic(Diagnostic &diag) {
-  std::string where;
-  Location loc = diag.getLocation();
-  std::string node;
-  if (auto name = dyn_cast<NameLoc>(loc)) {
-    node = name.getName().str();
-    loc = name.getChildLoc();
-  }
-  if (auto flc = dyn_cast<FileLineColLoc>(loc)) {
-    where = flc.getFilename().str();
-    if (flc.getLine() != 0)
-      where += ":" + std::to_string(flc.getLine()) + ":" +
-               std::to_string(flc.getColumn());
-  } else if (!isa<UnknownLoc>(loc)) {
-    llvm::raw_string_ostream os(where);
-    os << loc;
-  }
-  if (!node.empty())
-    where += (where.empty() ? "" : ": ") + ("node '" + node + "'");
-  auto &os = llvm::errs();
-  os << "cnnc: " << (where.empty() ? "" : where + ": ");
-  switch (diag.getSeverity()) {
-  case DiagnosticSeverity::Error:
-    os << "error: ";
-    break;
-  case DiagnosticSeverity::Warning:
-    os << "warning: ";
-    break;
-  case DiagnosticSeverity::Note:
-    os << "note: ";
-    break;
-  case DiagnosticSeverity::Remark:
-    os << "remark: ";
-    break;
-  }
-  os << diag.str() << "\n";
-  for (Diagnostic &note : diag.getNotes())
-    printDiagnostic(note);
-}
 
 int fail(const Twine &message) {
   llvm::WithColor::error(llvm::errs(), "cnnc") << message << "\n";
@@ -257,7 +216,7 @@ int main(int argc, char **argv) {
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
   context.getDiagEngine().registerHandler(
-      [](Diagnostic &diag) { printDiagnostic(diag); });
+      [](Diagnostic &diag) { printDiagnostic(diag, llvm::errs(), "cnnc: "); });
 
   DefaultTimingManager tm;
   applyDefaultTimingManagerCLOptions(tm);

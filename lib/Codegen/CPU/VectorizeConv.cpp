@@ -83,42 +83,67 @@ namespace {
 struct CPUVectorizeConvPass
     : public cnnc::impl::CPUVectorizeConvPassBase<CPUVectorizeConvPass> {
   using Base::Base;
+
+  /// The schedule of one convolution, matched by its tag.
+  static std::string convSchedule(const ConvTile &t) {
+    return llvm::formatv(R"mlir(
+    %c = transform.structured.match ops{{["linalg.conv_2d_nhwc_hwcf"]} attributes{{{0} = 0 : i64} in %root : (!transform.any_op) -> !transform.any_op
+    %t, %l:4 = transform.structured.tile_using_for %c tile_sizes [1, 1, {1}, {2}, 0, 0, 0] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+    %r, %rl:3 = transform.structured.tile_using_for %t tile_sizes [0, 0, 0, 0, 1, 1, {3}] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+    %d = transform.structured.decompose %r : (!transform.any_op) -> !transform.any_op
+    transform.structured.vectorize %d : !transform.any_op
+)mlir",
+                         kTagAttr, t.ow, t.f, t.c)
+        .str();
+  }
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    std::string body;
-    llvm::raw_string_ostream os(body);
-    int64_t id = 0;
+    SmallVector<linalg::Conv2DNhwcHwcfOp> convs;
     func.walk([&](linalg::Conv2DNhwcHwcfOp conv) {
       auto out = dyn_cast<RankedTensorType>(conv.getResultTypes()[0]);
       auto in = dyn_cast<RankedTensorType>(conv.getInputs()[0].getType());
-      if (!out || !in || !out.hasStaticShape() || !in.hasStaticShape())
-        return;
+      if (out && in && out.hasStaticShape() && in.hasStaticShape())
+        convs.push_back(conv);
+    });
+    if (convs.empty())
+      return;
+    auto tag = IntegerAttr::get(IntegerType::get(&getContext(), 64), 0);
+    for (linalg::Conv2DNhwcHwcfOp conv : convs) {
+      auto out = cast<RankedTensorType>(conv.getResultTypes()[0]);
+      auto in = cast<RankedTensorType>(conv.getInputs()[0].getType());
       ConvTile t = selectConvTile(out.getDimSize(2), out.getDimSize(3),
                                   in.getDimSize(3), vectorBits);
-      conv->setAttr(kTagAttr, IntegerAttr::get(
-                                  IntegerType::get(&getContext(), 64), id));
-      os << llvm::formatv(R"mlir(
-    %c{0} = transform.structured.match ops{{["linalg.conv_2d_nhwc_hwcf"]} attributes{{{1} = {0} : i64} in %root : (!transform.any_op) -> !transform.any_op
-    %t{0}, %l{0}:4 = transform.structured.tile_using_for %c{0} tile_sizes [1, 1, {2}, {3}, 0, 0, 0] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
-    %r{0}, %rl{0}:3 = transform.structured.tile_using_for %t{0} tile_sizes [0, 0, 0, 0, 1, 1, {4}] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
-    %d{0} = transform.structured.decompose %r{0} : (!transform.any_op) -> !transform.any_op
-    transform.structured.vectorize %d{0} : !transform.any_op
-)mlir",
-                          id, kTagAttr, t.ow, t.f, t.c);
-      ++id;
-    });
-    if (id == 0)
-      return;
-    os << R"mlir(
+      Location loc = conv.getLoc();
+      conv->setAttr(kTagAttr, tag);
+      // A schedule that does not apply leaves valid IR behind (each transform
+      // op applies whole or not at all): the convolution then takes the
+      // scalar path, with a warning rather than a failed compilation.
+      std::string firstError;
+      LogicalResult applied = success();
+      {
+        ScopedDiagnosticHandler capture(&getContext(), [&](Diagnostic &d) {
+          if (d.getSeverity() == DiagnosticSeverity::Error &&
+              firstError.empty())
+            firstError = d.str();
+          return success();
+        });
+        applied = applySchedule(func, convSchedule(t), /*consumesRoot=*/false);
+      }
+      func.walk([](Operation *op) { op->removeAttr(kTagAttr); });
+      if (failed(applied))
+        emitWarning(loc) << "convolution not vectorized (" << firstError
+                         << "); it runs on the scalar path";
+    }
+    static const char *kCleanup = R"mlir(
     transform.apply_patterns to %root {
       transform.apply_patterns.canonicalization
       transform.apply_patterns.linalg.tiling_canonicalization
       transform.apply_patterns.vector.cast_away_vector_leading_one_dim
     } : !transform.any_op
 )mlir";
-    if (failed(applySchedule(func, body, /*consumesRoot=*/false)))
+    if (failed(applySchedule(func, kCleanup, /*consumesRoot=*/false)))
       return signalPassFailure();
-    func.walk([](Operation *op) { op->removeAttr(kTagAttr); });
   }
 };
 

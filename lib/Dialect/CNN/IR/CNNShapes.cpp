@@ -33,14 +33,7 @@ struct Failer {
   operator FailureOr<RankedTensorType>() { return failure(); }
 };
 
-std::string shapeStr(ArrayRef<int64_t> shape) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "[";
-  llvm::interleaveComma(shape, os);
-  os << "]";
-  return s;
-}
+std::string shapeStr(ArrayRef<int64_t> shape) { return formatShape(shape); }
 
 std::string shapeStr(Type t) {
   if (auto rt = dyn_cast_or_null<RankedTensorType>(t))
@@ -95,6 +88,15 @@ LogicalResult checkWindowAttrs(OptLoc loc, ArrayRef<int64_t> strides,
   return success();
 }
 } // namespace
+
+std::string mlir::cnn::formatShape(ArrayRef<int64_t> shape) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "[";
+  llvm::interleaveComma(shape, os);
+  os << "]";
+  return s;
+}
 
 int64_t mlir::cnn::windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
                                     int64_t padBegin, int64_t padEnd,

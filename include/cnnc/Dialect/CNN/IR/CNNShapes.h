@@ -12,10 +12,14 @@
 #include "mlir/IR/Location.h"
 #include "mlir/Support/LLVM.h"
 #include <optional>
+#include <string>
 
 namespace mlir::cnn {
 
 using OptLoc = std::optional<Location>;
+
+/// "[1, 3, 224, 224]": how every cnnc message shows a shape.
+std::string formatShape(ArrayRef<int64_t> shape);
 
 /// Output extent of a sliding window along one spatial dimension, or a
 /// negative value when the (dilated) window does not fit the padded input.
