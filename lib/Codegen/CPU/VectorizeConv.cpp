@@ -45,12 +45,22 @@ ConvTile mlir::cnnc::selectConvTile(int64_t ow, int64_t f, int64_t c,
   // taken whole (LLVM splits an odd vector into legal pieces).
   t.f = largestDivisor(f, {2 * vl, vl, f <= 2 * vl ? f : 0, vl / 2, 4, 2});
   int64_t fVectors = (t.f + vl - 1) / vl;
-  t.ow = 1;
-  for (int64_t d = std::min<int64_t>(ow, 8); d >= 1; --d)
-    if (ow % d == 0 && d * fVectors <= accumulators) {
-      t.ow = d;
+  // The widest pixel block whose accumulators fit, and the widest that
+  // divides the row; when the divisor is much narrower (a prime row such as
+  // 13 or 17), split the row instead of running narrow tiles.
+  int64_t fit = std::max<int64_t>(
+      1, std::min<int64_t>({ow, 8, accumulators / fVectors}));
+  int64_t divisor = 1;
+  for (int64_t d = fit; d >= 1; --d)
+    if (ow % d == 0) {
+      divisor = d;
       break;
     }
+  t.ow = divisor;
+  if (2 * divisor <= fit && ow % fit != 0) {
+    t.ow = fit;
+    t.split = ow - ow % fit;
+  }
   t.c = c <= 4 ? c : largestDivisor(c, {4, 8, 2});
   return t;
 }
@@ -84,17 +94,36 @@ struct CPUVectorizeConvPass
     : public cnnc::impl::CPUVectorizeConvPassBase<CPUVectorizeConvPass> {
   using Base::Base;
 
-  /// The schedule of one convolution, matched by its tag.
-  static std::string convSchedule(const ConvTile &t) {
+  /// Tiles, decomposes and vectorizes the convolution held by `%{handle}`.
+  static std::string tileAndVectorize(StringRef handle, int64_t ow, int64_t f,
+                                      int64_t c) {
     return llvm::formatv(R"mlir(
-    %c = transform.structured.match ops{{["linalg.conv_2d_nhwc_hwcf"]} attributes{{{0} = 0 : i64} in %root : (!transform.any_op) -> !transform.any_op
-    %t, %l:4 = transform.structured.tile_using_for %c tile_sizes [1, 1, {1}, {2}, 0, 0, 0] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
-    %r, %rl:3 = transform.structured.tile_using_for %t tile_sizes [0, 0, 0, 0, 1, 1, {3}] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
-    %d = transform.structured.decompose %r : (!transform.any_op) -> !transform.any_op
-    transform.structured.vectorize %d : !transform.any_op
+    %{0}_t, %{0}_l:4 = transform.structured.tile_using_for %{0} tile_sizes [1, 1, {1}, {2}, 0, 0, 0] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+    %{0}_r, %{0}_rl:3 = transform.structured.tile_using_for %{0}_t tile_sizes [0, 0, 0, 0, 1, 1, {3}] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+    %{0}_d = transform.structured.decompose %{0}_r : (!transform.any_op) -> !transform.any_op
+    transform.structured.vectorize %{0}_d : !transform.any_op
 )mlir",
-                         kTagAttr, t.ow, t.f, t.c)
+                         handle, ow, f, c)
         .str();
+  }
+
+  /// The schedule of one convolution, matched by its tag.
+  static std::string convSchedule(const ConvTile &t, int64_t ow) {
+    std::string s = llvm::formatv(R"mlir(
+    %c = transform.structured.match ops{{["linalg.conv_2d_nhwc_hwcf"]} attributes{{{0} = 0 : i64} in %root : (!transform.any_op) -> !transform.any_op
+)mlir",
+                                  kTagAttr)
+                        .str();
+    if (!t.split)
+      return s + tileAndVectorize("c", t.ow, t.f, t.c);
+    s += llvm::formatv(R"mlir(
+    %parts = transform.structured.split %c after {0} {{dimension = 2} : !transform.any_op
+    %main, %rest = transform.split_handle %parts : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+)mlir",
+                       t.split)
+             .str();
+    return s + tileAndVectorize("main", t.ow, t.f, t.c) +
+           tileAndVectorize("rest", ow - t.split, t.f, t.c);
   }
 
   void runOnOperation() override {
@@ -128,7 +157,8 @@ struct CPUVectorizeConvPass
             firstError = d.str();
           return success();
         });
-        applied = applySchedule(func, convSchedule(t), /*consumesRoot=*/false);
+        applied = applySchedule(func, convSchedule(t, out.getDimSize(2)),
+                                /*consumesRoot=*/false);
       }
       func.walk([](Operation *op) { op->removeAttr(kTagAttr); });
       if (failed(applied))

@@ -17,9 +17,12 @@ namespace mlir::cnnc {
 #include "cnnc/Codegen/CPU/Passes.h.inc"
 
 /// Register tile of an NHWC convolution: output pixels (ow) by filters (f),
-/// and the input-channel step (c).
+/// and the input-channel step (c). When `split` is non-zero the output row
+/// is cut there: pixels [0, split) use `ow`, the rest (fewer than `ow`) are
+/// one tile of their own, so that every tile has a static shape.
 struct ConvTile {
   int64_t ow, f, c;
+  int64_t split = 0;
 };
 
 /// The tile for an output of width `ow` with `f` filters over `c` input
