@@ -46,6 +46,8 @@ LogicalResult mlir::cnnc::buildCPUPipeline(OpPassManager &pm,
   std::string p;
   if (options.fuseElementwise)
     p += "func.func(linalg-fuse-elementwise-ops,canonicalize,cse),";
+  if (options.outlineLayers)
+    p += "cnnc-outline-layers{instrument},";
   p += "func.func(cnnc-cpu-vectorize-conv{vector-bits=" +
        std::to_string(options.vectorBits) +
        "},canonicalize,loop-invariant-subset-hoisting,canonicalize,cse),";

@@ -136,6 +136,25 @@ struct SignatureEmitter {
     auto *arrTy = llvm::ArrayType::get(infoTy, infos.size());
     return privateConst(llvm::ConstantArray::get(arrTy, infos), ".tensors");
   }
+  /// cnnrt_layer_info[] from the module's `cnnc.layers` (may be absent).
+  llvm::Constant *layers(ArrayAttr entries) {
+    if (!entries || entries.empty())
+      return llvm::ConstantPointerNull::get(llvm::PointerType::get(ctx, 0));
+    auto *i64 = llvm::Type::getInt64Ty(ctx);
+    auto *layerTy = llvm::StructType::get(ctx, {ptr, ptr, i64});
+    SmallVector<llvm::Constant *> infos;
+    for (Attribute a : entries) {
+      auto d = cast<DictionaryAttr>(a);
+      infos.push_back(llvm::ConstantStruct::get(
+          layerTy,
+          {string(cast<StringAttr>(d.get("name")).getValue()),
+           string(cast<StringAttr>(d.get("kind")).getValue()),
+           llvm::ConstantInt::get(
+               i64, cast<IntegerAttr>(d.get("macs")).getInt())}));
+    }
+    auto *arrTy = llvm::ArrayType::get(layerTy, infos.size());
+    return privateConst(llvm::ConstantArray::get(arrTy, infos), ".layers");
+  }
 };
 } // namespace
 
@@ -162,8 +181,18 @@ LogicalResult addModelABI(ModuleOp module, llvm::Module &m,
 
   SignatureEmitter e(m);
   llvm::LLVMContext &ctx = m.getContext();
+  auto layers = module->getAttrOfType<ArrayAttr>("cnnc.layers");
+  if (layers)
+    for (Attribute a : layers) {
+      auto d = dyn_cast<DictionaryAttr>(a);
+      if (!d || !isa_and_nonnull<StringAttr>(d.get("name")) ||
+          !isa_and_nonnull<StringAttr>(d.get("kind")) ||
+          !isa_and_nonnull<IntegerAttr>(d.get("macs")))
+        return module.emitError("malformed 'cnnc.layers' entry ")
+               << a << ": expected {name: string, kind: string, macs: int}";
+    }
   auto *sigTy = llvm::StructType::get(
-      ctx, {e.i32, e.i32, e.i32, e.ptr, e.ptr, e.ptr, e.ptr});
+      ctx, {e.i32, e.i32, e.i32, e.ptr, e.ptr, e.ptr, e.ptr, e.i32, e.ptr});
   auto *sigInit = llvm::ConstantStruct::get(
       sigTy,
       {llvm::ConstantInt::get(e.i32, CNNRT_ABI_VERSION),
@@ -171,7 +200,9 @@ LogicalResult addModelABI(ModuleOp module, llvm::Module &m,
        llvm::ConstantInt::get(e.i32, outputs.size()), e.tensors(inputs),
        e.tensors(outputs),
        e.string(cast<StringAttr>(sig.get("model_name")).getValue()),
-       e.string(target.description())});
+       e.string(target.description()),
+       llvm::ConstantInt::get(e.i32, layers ? layers.size() : 0),
+       e.layers(layers)});
   auto *sigVar = new llvm::GlobalVariable(
       m, sigTy, /*isConstant=*/true, llvm::GlobalValue::ExternalLinkage,
       sigInit, "cnnc_model_signature");

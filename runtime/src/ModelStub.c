@@ -7,8 +7,9 @@
  * A wrong shape would otherwise read or write out of bounds silently.
  *
  * Constraints: C only (no libstdc++ in the model library), no global mutable
- * state (several threads and several loaded models may call in at once), and
- * only the three cnnrt_lib_* functions have default visibility; the model
+ * state (several threads and several loaded models may call in at once; the
+ * one piece of state, the profile of a profiled run, is per thread), and
+ * only the cnnrt_lib_* functions have default visibility; the model
  * library's version script (ModelExports.map) keeps everything else local.
  *
  *===----------------------------------------------------------------------===*/
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define CNNRT_EXPORT __attribute__((visibility("default")))
 
@@ -160,9 +162,31 @@ CNNRT_EXPORT const cnnrt_model_signature *cnnrt_lib_signature(void) {
   return &cnnc_model_signature;
 }
 
-CNNRT_EXPORT int cnnrt_lib_run(const cnnrt_tensor *inputs, size_t num_inputs,
-                               const cnnrt_tensor *outputs, size_t num_outputs,
-                               cnnrt_error *err) {
+/* The profile of the profiled run in progress on this thread, if any. */
+typedef struct Profile {
+  double *seconds;
+  int64_t numLayers;
+  int64_t current; /* layer running since `since`, -1 before the first */
+  struct timespec since;
+} Profile;
+static __thread Profile *currentProfile;
+
+void cnnrt_layer_mark(int64_t id) {
+  Profile *p = currentProfile;
+  if (!p)
+    return;
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  if (p->current >= 0 && p->current < p->numLayers)
+    p->seconds[p->current] += (double)(now.tv_sec - p->since.tv_sec) +
+                              1e-9 * (double)(now.tv_nsec - p->since.tv_nsec);
+  p->current = id;
+  p->since = now;
+}
+
+static int run(const cnnrt_tensor *inputs, size_t num_inputs,
+               const cnnrt_tensor *outputs, size_t num_outputs,
+               double *layer_seconds, cnnrt_error *err) {
   const cnnrt_model_signature *sig = &cnnc_model_signature;
   if (err)
     err->message[0] = '\0';
@@ -191,9 +215,35 @@ CNNRT_EXPORT int cnnrt_lib_run(const cnnrt_tensor *inputs, size_t num_inputs,
   for (size_t i = 0; i < num_outputs; ++i)
     buffers[num_inputs + i] = outputs[i].data;
 
-  cnnc_model_entry(buffers);
+  if (layer_seconds) {
+    Profile profile = {layer_seconds, sig->num_layers, -1, {0, 0}};
+    currentProfile = &profile;
+    cnnc_model_entry(buffers);
+    currentProfile = NULL;
+  } else {
+    cnnc_model_entry(buffers);
+  }
 
   if (buffers != stackBuffers)
     free(buffers);
   return CNNRT_OK;
+}
+
+CNNRT_EXPORT int cnnrt_lib_run(const cnnrt_tensor *inputs, size_t num_inputs,
+                               const cnnrt_tensor *outputs, size_t num_outputs,
+                               cnnrt_error *err) {
+  return run(inputs, num_inputs, outputs, num_outputs, NULL, err);
+}
+
+CNNRT_EXPORT int cnnrt_lib_run_profiled(const cnnrt_tensor *inputs,
+                                        size_t num_inputs,
+                                        const cnnrt_tensor *outputs,
+                                        size_t num_outputs,
+                                        double *layer_seconds,
+                                        cnnrt_error *err) {
+  if (!layer_seconds) {
+    setError(err, "cnnrt_lib_run_profiled: layer_seconds is NULL");
+    return CNNRT_ERROR_INVALID_ARGUMENT;
+  }
+  return run(inputs, num_inputs, outputs, num_outputs, layer_seconds, err);
 }

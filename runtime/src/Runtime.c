@@ -20,10 +20,13 @@ typedef uint32_t (*AbiVersionFn)(void);
 typedef const cnnrt_model_signature *(*SignatureFn)(void);
 typedef int (*RunFn)(const cnnrt_tensor *, size_t, const cnnrt_tensor *, size_t,
                      cnnrt_error *);
+typedef int (*RunProfiledFn)(const cnnrt_tensor *, size_t, const cnnrt_tensor *,
+                             size_t, double *, cnnrt_error *);
 
 struct cnnrt_model {
   void *handle;
   RunFn run;
+  RunProfiledFn runProfiled;
   const cnnrt_model_signature *signature;
 };
 
@@ -65,7 +68,8 @@ static int checkSignature(const cnnrt_model_signature *sig, const char *path,
   }
   if (sig->num_inputs < 0 || sig->num_outputs < 0 ||
       (sig->num_inputs && !sig->inputs) ||
-      (sig->num_outputs && !sig->outputs)) {
+      (sig->num_outputs && !sig->outputs) || sig->num_layers < 0 ||
+      (sig->num_layers && !sig->layers)) {
     setError(err, "'%s': model library has a malformed signature", path);
     return CNNRT_ERROR_LOAD;
   }
@@ -125,6 +129,7 @@ int cnnrt_load(const char *path, cnnrt_model **out, cnnrt_error *err) {
   AbiVersionFn abiVersion = NULL;
   SignatureFn signature = NULL;
   RunFn run = NULL;
+  RunProfiledFn runProfiled = NULL;
   if (!lookup(handle, "cnnrt_lib_abi_version", &abiVersion,
               sizeof(abiVersion)) ||
       !lookup(handle, "cnnrt_lib_signature", &signature, sizeof(signature)) ||
@@ -161,6 +166,14 @@ int cnnrt_load(const char *path, cnnrt_model **out, cnnrt_error *err) {
   }
   model->handle = handle;
   model->run = run;
+  if (!lookup(handle, "cnnrt_lib_run_profiled", &runProfiled,
+              sizeof(runProfiled))) {
+    setError(err, "'%s' does not export cnnrt_lib_run_profiled", path);
+    free(model);
+    dlclose(handle);
+    return CNNRT_ERROR_LOAD;
+  }
+  model->runProfiled = runProfiled;
   model->signature = sig;
   *out = model;
   return CNNRT_OK;
@@ -178,6 +191,18 @@ int cnnrt_run(cnnrt_model *model, const cnnrt_tensor *inputs, size_t num_inputs,
     return CNNRT_ERROR_INVALID_ARGUMENT;
   }
   return model->run(inputs, num_inputs, outputs, num_outputs, err);
+}
+
+int cnnrt_run_profiled(cnnrt_model *model, const cnnrt_tensor *inputs,
+                       size_t num_inputs, const cnnrt_tensor *outputs,
+                       size_t num_outputs, double *layer_seconds,
+                       cnnrt_error *err) {
+  if (!model) {
+    setError(err, "cnnrt_run_profiled: model handle is NULL");
+    return CNNRT_ERROR_INVALID_ARGUMENT;
+  }
+  return model->runProfiled(inputs, num_inputs, outputs, num_outputs,
+                            layer_seconds, err);
 }
 
 static int findTensor(const cnnrt_tensor_info *infos, int32_t count,

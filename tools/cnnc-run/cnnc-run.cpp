@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "FmaPeak.h"
 #include "TensorFiles.h"
 
 #include "cnnrt/cnnrt.h"
@@ -31,6 +32,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace cnnc_run;
@@ -72,6 +74,12 @@ Timing:
   --bench N              after the checked run, time N more runs and print
                          "latency: min X ms, median Y ms over N runs"
   --warmup W             untimed runs before the timed ones (default 3)
+  --profile              after the checked run, run N more times (--bench N,
+                         default 20) and print the median time of every
+                         layer, slowest first, with GFLOP/s and the share
+                         of the FMA peak measured on this machine
+  --peak                 measure and print the FMA peak (GFLOP/s, one
+                         thread and all threads) of this machine
   --threads T            requested thread count (also read from the
                          CNNC_NUM_THREADS environment variable). Accepted for
                          forward compatibility only: the code cnnc generates
@@ -109,6 +117,8 @@ struct Options {
   std::optional<uint64_t> randomSeed;
   bool quiet = false;
   bool help = false;
+  bool profile = false;
+  bool peak = false;
 };
 
 double parseDouble(const std::string &option, const std::string &text) {
@@ -163,6 +173,14 @@ Options parseCommandLine(int argc, char **argv) {
       opts.quiet = true;
       continue;
     }
+    if (arg == "--profile") {
+      opts.profile = true;
+      continue;
+    }
+    if (arg == "--peak") {
+      opts.peak = true;
+      continue;
+    }
     if (arg.size() < 2 || arg.compare(0, 2, "--") != 0 || arg == "--") {
       if (arg.size() > 1 && arg[0] == '-')
         throw UsageError("unknown option '" + arg + "'");
@@ -207,12 +225,13 @@ Options parseCommandLine(int argc, char **argv) {
   if (!threadsGiven)
     if (const char *env = std::getenv("CNNC_NUM_THREADS"); env && *env)
       opts.threads = parseCount("CNNC_NUM_THREADS", env, 1);
-  if (positional.empty())
+  if (positional.empty() && !opts.peak)
     throw UsageError("no model library given");
   if (positional.size() > 1)
     throw UsageError("expected one model library, got '" + positional[0] +
                      "' and '" + positional[1] + "'");
-  opts.libraryPath = positional[0];
+  if (!positional.empty())
+    opts.libraryPath = positional[0];
   if (opts.outputDir && opts.outputDir->empty())
     throw UsageError("--output-dir must not be empty");
   return opts;
@@ -557,11 +576,104 @@ void benchmark(cnnrt_model *model, std::vector<cnnrt_tensor> &in,
             << formatMs(median) << " ms over " << n << " runs\n";
 }
 
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/// Per-layer medians over `runs` profiled runs, slowest first.
+void profile(cnnrt_model *model, std::vector<cnnrt_tensor> &in,
+             std::vector<cnnrt_tensor> &out, const Options &opts) {
+  const cnnrt_model_signature &sig = *cnnrt_signature(model);
+  if (sig.num_layers == 0)
+    throw ToolError("the model library has no layer table (compiled with "
+                    "outlining disabled?); --profile needs one");
+  int64_t runs = opts.benchRuns > 0 ? opts.benchRuns : 20;
+  for (int64_t i = 0; i < opts.warmupRuns; ++i)
+    runModel(model, in, out);
+  size_t n = sig.num_layers;
+  std::vector<std::vector<double>> perLayer(n);
+  std::vector<double> totals;
+  std::vector<double> seconds(n);
+  cnnrt_error err;
+  for (int64_t r = 0; r < runs; ++r) {
+    std::fill(seconds.begin(), seconds.end(), 0.0);
+    auto start = std::chrono::steady_clock::now();
+    int code = cnnrt_run_profiled(model, in.data(), in.size(), out.data(),
+                                  out.size(), seconds.data(), &err);
+    auto stop = std::chrono::steady_clock::now();
+    if (code != CNNRT_OK)
+      throw ToolError(err.message);
+    totals.push_back(std::chrono::duration<double>(stop - start).count());
+    for (size_t i = 0; i < n; ++i)
+      perLayer[i].push_back(seconds[i]);
+  }
+  cnnc::FmaPeak peak = cnnc::measureFmaPeak(1);
+  struct Row {
+    size_t index;
+    double ms;
+  };
+  std::vector<Row> rows;
+  double layerSum = 0;
+  for (size_t i = 0; i < n; ++i) {
+    rows.push_back({i, median(perLayer[i]) * 1e3});
+    layerSum += rows.back().ms;
+  }
+  std::sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) {
+    return a.ms != b.ms ? a.ms > b.ms : a.index < b.index;
+  });
+  double total = median(totals) * 1e3;
+  int64_t macs = 0;
+  for (size_t i = 0; i < n; ++i)
+    macs += sig.layers[i].macs;
+  std::printf("profile: %zu layers, median of %lld runs; whole run %.3f ms, "
+              "%.1f GFLOP/s; FMA peak %.1f GFLOP/s (%s, 1 thread)\n",
+              n, (long long)runs, total,
+              total > 0 ? 2.0 * double(macs) / (total * 1e6) : 0.0,
+              peak.gflops, peak.isa.c_str());
+  size_t nameWidth = 5;
+  for (size_t i = 0; i < n; ++i)
+    nameWidth = std::max(nameWidth, std::strlen(sig.layers[i].name));
+  nameWidth = std::min<size_t>(nameWidth, 40);
+  std::printf("%4s  %-*s  %-28s %9s %6s %8s %6s\n", "#", (int)nameWidth,
+              "layer", "kind", "ms", "%", "GFLOP/s", "%peak");
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const cnnrt_layer_info &layer = sig.layers[rows[r].index];
+    double ms = rows[r].ms;
+    std::printf("%4zu  %-*.*s  %-28.28s %9.3f %5.1f%%", r + 1, (int)nameWidth,
+                (int)nameWidth, layer.name, layer.kind, ms,
+                total > 0 ? 100.0 * ms / total : 0.0);
+    if (layer.macs > 0 && ms > 0) {
+      double gflops = 2.0 * double(layer.macs) / (ms * 1e6);
+      std::printf(" %8.1f", gflops);
+      if (peak.gflops > 0)
+        std::printf(" %5.0f%%", 100.0 * gflops / peak.gflops);
+    }
+    std::printf("\n");
+  }
+  std::printf("%4s  %-*s  %-28s %9.3f %5.1f%%\n", "", (int)nameWidth,
+              "(outside layers)", "allocation, copies, calls",
+              std::max(0.0, total - layerSum),
+              total > 0 ? 100.0 * std::max(0.0, total - layerSum) / total
+                        : 0.0);
+}
+
 int runTool(int argc, char **argv) {
   Options opts = parseCommandLine(argc, argv);
   if (opts.help) {
     std::cout << kUsage;
     return 0;
+  }
+  if (opts.peak) {
+    unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    cnnc::FmaPeak one = cnnc::measureFmaPeak(1);
+    cnnc::FmaPeak all = cnnc::measureFmaPeak(int(cores));
+    std::printf("fma peak: %.1f GFLOP/s on 1 thread, %.1f GFLOP/s on %u "
+                "threads (%s)\n",
+                one.gflops, all.gflops, cores, one.isa.c_str());
+    if (opts.libraryPath.empty())
+      return 0;
   }
 
   cnnrt_model *raw = nullptr;
@@ -599,7 +711,9 @@ int runTool(int argc, char **argv) {
       allPassed &= compareOutput(sig.outputs[i].name ? sig.outputs[i].name : "",
                                  outputs[i], *expectFiles[i], opts);
 
-  if (opts.benchRuns > 0)
+  if (opts.profile)
+    profile(model.get(), in, out, opts);
+  else if (opts.benchRuns > 0)
     benchmark(model.get(), in, out, opts);
   return allPassed ? 0 : 1;
 }

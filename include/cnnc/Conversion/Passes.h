@@ -18,9 +18,11 @@ namespace cnnc {
 #include "cnnc/Conversion/Passes.h.inc"
 
 /// Patterns lowering every cnn op to linalg/tensor/arith/math on tensors.
-/// With `nhwcConvs`, ungrouped convolutions compute in NHWC/HWCF.
+/// With `nhwc`, activations are propagated in NHWC between the ops that
+/// have an NHWC lowering (see LoweringUtils.h). The convert-cnn-to-linalg
+/// pass then erases the permutes that lost their uses.
 void populateCNNToLinalgConversionPatterns(RewritePatternSet &patterns,
-                                           bool nhwcConvs = true);
+                                           bool nhwc = true);
 
 #define GEN_PASS_REGISTRATION
 #include "cnnc/Conversion/Passes.h.inc"

@@ -7,10 +7,11 @@ include "mlir/Pass/PassBase.td"
 def ConvertCNNToLinalgPass : Pass<"convert-cnn-to-linalg", "func::FuncOp"> {
   let summary = "Lower cnn ops to linalg, tensor, arith and math on tensors";
   let description = [{
-    Every cnn op becomes upstream ops on tensors, still NCHW: convolutions
-    and pooling become linalg named ops (`linalg.conv_2d_nchw_fchw`,
-    `linalg.conv_2d_ngchw_gfchw`, `linalg.depthwise_conv_2d_nchw_chw`,
-    `linalg.pooling_nchw_max`/`_sum`) behind a `tensor.pad`; elementwise
+    Every cnn op becomes upstream ops on tensors: convolutions and pooling
+    become linalg named ops (`linalg.conv_2d_nhwc_hwcf`,
+    `linalg.depthwise_conv_2d_nhwc_hwc`, `linalg.pooling_nhwc_max`/`_sum`;
+    with layout=nchw or for grouped convolutions their NCHW forms) behind a
+    `tensor.pad`; elementwise
     ops, batch norm, LRN, softmax and dense layers become `linalg.generic`;
     concat becomes `tensor.insert_slice`s.
 
@@ -31,10 +32,12 @@ def ConvertCNNToLinalgPass : Pass<"convert-cnn-to-linalg", "func::FuncOp"> {
     ```
   }];
   let options = [
-    Option<"convLayout", "conv-layout", "std::string", /*default=*/"\"nhwc\"",
-           "Layout of ungrouped convolutions: \"nhwc\" (NHWC activations, "
-           "HWCF weights transposed at compile time, behind transposes; what "
-           "CPU codegen vectorizes) or \"nchw\" (linalg.conv_2d_nchw_fchw)">
+    Option<"layout", "layout", "std::string", /*default=*/"\"nhwc\"",
+           "Activation layout: \"nhwc\" (convolutions, pools, normalization "
+           "and elementwise ops compute in NHWC, weights are transposed at "
+           "compile time, and NCHW is materialized only where an op needs it: "
+           "what CPU codegen vectorizes) or \"nchw\" (every op in the cnn "
+           "dialect's NCHW)">
   ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect",

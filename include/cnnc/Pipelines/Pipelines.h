@@ -23,6 +23,11 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "vector-bits",
       llvm::cl::desc("Vector register width of the target in bits"),
       llvm::cl::init(256)};
+  PassOptions::Option<bool> outlineLayers{
+      *this, "outline-layers",
+      llvm::cl::desc("Outline each layer into its own function, with "
+                     "profiling marks between them"),
+      llvm::cl::init(true)};
 };
 
 struct CNNToLinalgPipelineOptions

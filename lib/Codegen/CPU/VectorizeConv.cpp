@@ -9,6 +9,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "cnnc/Codegen/CPU/Passes.h"
+#include "cnnc/Dialect/CNN/Transforms/Transforms.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 
 #include "mlir/Dialect/Transform/IR/TransformOps.h"
 #include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
@@ -35,6 +39,7 @@ static int64_t largestDivisor(int64_t n, ArrayRef<int64_t> candidates) {
 }
 
 ConvTile mlir::cnnc::selectConvTile(int64_t ow, int64_t f, int64_t c,
+                                    int64_t kh, int64_t kw,
                                     unsigned vectorBits) {
   int64_t vl = std::max<int64_t>(vectorBits / 32, 4);
   // x86: 16 vector registers below AVX-512, 32 with it. Keep a few for the
@@ -62,7 +67,89 @@ ConvTile mlir::cnnc::selectConvTile(int64_t ow, int64_t f, int64_t c,
     t.split = ow - ow % fit;
   }
   t.c = c <= 4 ? c : largestDivisor(c, {4, 8, 2});
+  t.filtersOuter = kh * kw * c * f * 4 > kConvWeightCacheBytes;
   return t;
+}
+
+/// Rewrites `conv` (constant HWCF weights, F a multiple of `ft` > ft) as a
+/// loop over blocks of `ft` filters whose weights are packed at compile time
+/// into [F/ft][KH][KW][C][ft]: each block's weights are then contiguous, so
+/// they stay in cache while every output pixel uses them, instead of being
+/// read at an F-element stride that maps them onto a few cache sets.
+/// Returns the convolution inside the loop, or null when nothing changed.
+static linalg::Conv2DNhwcHwcfOp packFilterBlocks(RewriterBase &rw,
+                                                 linalg::Conv2DNhwcHwcfOp conv,
+                                                 int64_t ft) {
+  Value weight = conv.getInputs()[1];
+  auto wType = cast<RankedTensorType>(weight.getType());
+  int64_t kh = wType.getDimSize(0), kw = wType.getDimSize(1),
+          c = wType.getDimSize(2), f = wType.getDimSize(3);
+  if (ft <= 0 || f <= ft || f % ft != 0)
+    return {};
+  FailureOr<SmallVector<float>> values = cnn::getConstantFloats(weight);
+  if (failed(values))
+    return {};
+  int64_t blocks = f / ft;
+  SmallVector<float> packed(values->size());
+  for (int64_t y = 0; y < kh; ++y)
+    for (int64_t x = 0; x < kw; ++x)
+      for (int64_t i = 0; i < c; ++i)
+        for (int64_t o = 0; o < f; ++o)
+          packed[((((o / ft) * kh + y) * kw + x) * c + i) * ft + o % ft] =
+              (*values)[((y * kw + x) * c + i) * f + o];
+  Location loc = conv.getLoc();
+  rw.setInsertionPoint(conv);
+  std::string name = "weights.packed";
+  if (auto nameLoc = dyn_cast<NameLoc>(loc))
+    name = (nameLoc.getName().getValue() + ".packed").str();
+  Value packedWeights = cnn::createWeightConstant(
+      rw, loc,
+      RankedTensorType::get({blocks, kh, kw, c, ft}, wType.getElementType()),
+      packed, name);
+
+  Value init = conv.getOutputs()[0];
+  auto outType = cast<RankedTensorType>(init.getType());
+  auto sliceType = RankedTensorType::get(
+      {outType.getDimSize(0), outType.getDimSize(1), outType.getDimSize(2),
+       ft},
+      outType.getElementType());
+  auto blockWType =
+      RankedTensorType::get({kh, kw, c, ft}, wType.getElementType());
+  Value zero = arith::ConstantIndexOp::create(rw, loc, 0);
+  Value count = arith::ConstantIndexOp::create(rw, loc, blocks);
+  Value one = arith::ConstantIndexOp::create(rw, loc, 1);
+  linalg::Conv2DNhwcHwcfOp inner;
+  auto loop = scf::ForOp::create(
+      rw, loc, zero, count, one, ValueRange{init},
+      [&](OpBuilder &b, Location l, Value block, ValueRange iterArgs) {
+        Value offset = arith::MulIOp::create(
+            b, l, block, arith::ConstantIndexOp::create(b, l, ft));
+        auto i0 = b.getIndexAttr(0), i1 = b.getIndexAttr(1);
+        SmallVector<OpFoldResult> wOffsets = {block, i0, i0, i0, i0};
+        SmallVector<OpFoldResult> wSizes = {i1, b.getIndexAttr(kh),
+                                            b.getIndexAttr(kw),
+                                            b.getIndexAttr(c),
+                                            b.getIndexAttr(ft)};
+        SmallVector<OpFoldResult> ones5(5, i1), ones4(4, i1);
+        Value w = tensor::ExtractSliceOp::create(b, l, blockWType,
+                                                 packedWeights, wOffsets,
+                                                 wSizes, ones5);
+        SmallVector<OpFoldResult> oOffsets = {i0, i0, i0, offset};
+        SmallVector<OpFoldResult> oSizes = {
+            b.getIndexAttr(sliceType.getDimSize(0)),
+            b.getIndexAttr(sliceType.getDimSize(1)),
+            b.getIndexAttr(sliceType.getDimSize(2)), b.getIndexAttr(ft)};
+        Value out = tensor::ExtractSliceOp::create(b, l, iterArgs[0], oOffsets,
+                                                   oSizes, ones4);
+        inner = linalg::Conv2DNhwcHwcfOp::create(
+            b, l, TypeRange{sliceType}, ValueRange{conv.getInputs()[0], w},
+            ValueRange{out}, conv.getStrides(), conv.getDilations());
+        Value updated = tensor::InsertSliceOp::create(
+            b, l, inner.getResult(0), iterArgs[0], oOffsets, oSizes, ones4);
+        scf::YieldOp::create(b, l, updated);
+      });
+  rw.replaceOp(conv, loop.getResults());
+  return inner;
 }
 
 /// Parses `body` as the named sequence @main of a transform module and
@@ -96,14 +183,16 @@ struct CPUVectorizeConvPass
 
   /// Tiles, decomposes and vectorizes the convolution held by `%{handle}`.
   static std::string tileAndVectorize(StringRef handle, int64_t ow, int64_t f,
-                                      int64_t c) {
+                                      int64_t c, bool filtersOuter) {
     return llvm::formatv(R"mlir(
-    %{0}_t, %{0}_l:4 = transform.structured.tile_using_for %{0} tile_sizes [1, 1, {1}, {2}, 0, 0, 0] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+    %{0}_t, %{0}_l:4 = transform.structured.tile_using_for %{0} tile_sizes [1, 1, {1}, {2}, 0, 0, 0] interchange = {4} : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
     %{0}_r, %{0}_rl:3 = transform.structured.tile_using_for %{0}_t tile_sizes [0, 0, 0, 0, 1, 1, {3}] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
     %{0}_d = transform.structured.decompose %{0}_r : (!transform.any_op) -> !transform.any_op
     transform.structured.vectorize %{0}_d : !transform.any_op
 )mlir",
-                         handle, ow, f, c)
+                         handle, ow, f, c,
+                         filtersOuter ? "[3, 0, 1, 2, 4, 5, 6]"
+                                      : "[0, 1, 2, 3, 4, 5, 6]")
         .str();
   }
 
@@ -115,15 +204,15 @@ struct CPUVectorizeConvPass
                                   kTagAttr)
                         .str();
     if (!t.split)
-      return s + tileAndVectorize("c", t.ow, t.f, t.c);
+      return s + tileAndVectorize("c", t.ow, t.f, t.c, t.filtersOuter);
     s += llvm::formatv(R"mlir(
     %parts = transform.structured.split %c after {0} {{dimension = 2} : !transform.any_op
     %main, %rest = transform.split_handle %parts : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
 )mlir",
                        t.split)
              .str();
-    return s + tileAndVectorize("main", t.ow, t.f, t.c) +
-           tileAndVectorize("rest", ow - t.split, t.f, t.c);
+    return s + tileAndVectorize("main", t.ow, t.f, t.c, t.filtersOuter) +
+           tileAndVectorize("rest", ow - t.split, t.f, t.c, t.filtersOuter);
   }
 
   void runOnOperation() override {
@@ -138,11 +227,19 @@ struct CPUVectorizeConvPass
     if (convs.empty())
       return;
     auto tag = IntegerAttr::get(IntegerType::get(&getContext(), 64), 0);
+    IRRewriter rewriter(&getContext());
     for (linalg::Conv2DNhwcHwcfOp conv : convs) {
       auto out = cast<RankedTensorType>(conv.getResultTypes()[0]);
       auto in = cast<RankedTensorType>(conv.getInputs()[0].getType());
+      auto w = cast<RankedTensorType>(conv.getInputs()[1].getType());
       ConvTile t = selectConvTile(out.getDimSize(2), out.getDimSize(3),
-                                  in.getDimSize(3), vectorBits);
+                                  in.getDimSize(3), w.getDimSize(0),
+                                  w.getDimSize(1), vectorBits);
+      if (t.filtersOuter)
+        if (auto inner = packFilterBlocks(rewriter, conv, t.f)) {
+          conv = inner;
+          t.filtersOuter = false;
+        }
       Location loc = conv.getLoc();
       conv->setAttr(kTagAttr, tag);
       // A schedule that does not apply leaves valid IR behind (each transform

@@ -81,22 +81,75 @@ Value lowering::mappedElementwise(OpBuilder &b, Location loc,
 }
 
 Value lowering::padSpatial(OpBuilder &b, Location loc, Value input,
-                         ArrayRef<int64_t> pads, double value) {
+                           ArrayRef<int64_t> pads, double value,
+                           unsigned hDim) {
   if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
     return input;
   auto type = cast<RankedTensorType>(input.getType());
   SmallVector<int64_t> shape(type.getShape());
-  shape[2] += pads[0] + pads[2];
-  shape[3] += pads[1] + pads[3];
+  shape[hDim] += pads[0] + pads[2];
+  shape[hDim + 1] += pads[1] + pads[3];
   auto padType = RankedTensorType::get(shape, type.getElementType());
-  SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                   b.getIndexAttr(pads[0]),
-                                   b.getIndexAttr(pads[1])};
-  SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                    b.getIndexAttr(pads[2]),
-                                    b.getIndexAttr(pads[3])};
+  SmallVector<OpFoldResult> low(4, b.getIndexAttr(0)), high(4, b.getIndexAttr(0));
+  low[hDim] = b.getIndexAttr(pads[0]);
+  low[hDim + 1] = b.getIndexAttr(pads[1]);
+  high[hDim] = b.getIndexAttr(pads[2]);
+  high[hDim + 1] = b.getIndexAttr(pads[3]);
   return tensor::PadOp::create(b, loc, padType, input, low, high,
                                f32Const(b, loc, value));
+}
+
+Value lowering::permute(OpBuilder &b, Location loc, Value v,
+                        ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape;
+  SmallVector<AffineExpr> exprs(perm.size());
+  for (auto [i, p] : llvm::enumerate(perm)) {
+    shape.push_back(type.getDimSize(p));
+    exprs[p] = b.getAffineDimExpr(i);
+  }
+  auto resultType = RankedTensorType::get(shape, type.getElementType());
+  AffineMap map = AffineMap::get(perm.size(), 0, exprs, b.getContext());
+  return mappedElementwise(b, loc, resultType, v, map,
+                           [](OpBuilder &, Location, ValueRange a) {
+                             return a[0];
+                           });
+}
+
+Value lowering::nhwcSource(Value v) {
+  auto generic = v.getDefiningOp<linalg::GenericOp>();
+  if (!generic || !generic->hasAttr(kToNCHWAttr))
+    return {};
+  return generic.getDpsInputs()[0];
+}
+
+Value lowering::toNHWC(OpBuilder &b, Location loc, Value nchw) {
+  if (Value source = nhwcSource(nchw))
+    return source;
+  return permute(b, loc, nchw, kNHWCFromNCHW);
+}
+
+Value lowering::fromNHWC(OpBuilder &b, Location loc, Value nhwc) {
+  Value nchw = permute(b, loc, nhwc, kNCHWFromNHWC);
+  nchw.getDefiningOp()->setAttr(kToNCHWAttr, b.getUnitAttr());
+  return nchw;
+}
+
+RankedTensorType lowering::nhwcType(RankedTensorType nchw) {
+  SmallVector<int64_t> shape;
+  for (int64_t d : kNHWCFromNCHW)
+    shape.push_back(nchw.getDimSize(d));
+  return RankedTensorType::get(shape, nchw.getElementType());
+}
+
+AffineMap lowering::broadcastMapInNHWC(MLIRContext *ctx,
+                                       ArrayRef<int64_t> operand,
+                                       ArrayRef<int64_t> result) {
+  AffineMap nchw = broadcastMap(ctx, operand, result);
+  SmallVector<AffineExpr> coords;
+  for (int64_t d : kNCHWFromNHWC)
+    coords.push_back(getAffineDimExpr(d, ctx));
+  return nchw.compose(AffineMap::get(4, 0, coords, ctx));
 }
 
 Value lowering::reshapeTensor(OpBuilder &b, Location loc, Value input,
@@ -128,10 +181,10 @@ DenseIntElementsAttr lowering::i64ElementsAttr(OpBuilder &b,
 }
 
 void mlir::cnnc::populateCNNToLinalgConversionPatterns(
-    RewritePatternSet &patterns, bool nhwcConvs) {
-  populateConvPoolLoweringPatterns(patterns, nhwcConvs);
-  populateElementwiseLoweringPatterns(patterns);
-  populateShapeLoweringPatterns(patterns);
+    RewritePatternSet &patterns, bool nhwc) {
+  populateConvPoolLoweringPatterns(patterns, nhwc);
+  populateElementwiseLoweringPatterns(patterns, nhwc);
+  populateShapeLoweringPatterns(patterns, nhwc);
 }
 
 namespace {
@@ -139,9 +192,9 @@ struct ConvertCNNToLinalgPass
     : public cnnc::impl::ConvertCNNToLinalgPassBase<ConvertCNNToLinalgPass> {
   using Base::Base;
   void runOnOperation() override {
-    if (convLayout != "nhwc" && convLayout != "nchw") {
-      getOperation().emitError("conv-layout must be nhwc or nchw, got '")
-          << convLayout << "'";
+    if (layout != "nhwc" && layout != "nchw") {
+      getOperation().emitError("layout must be nhwc or nchw, got '")
+          << layout << "'";
       return signalPassFailure();
     }
     ConversionTarget target(getContext());
@@ -149,10 +202,23 @@ struct ConvertCNNToLinalgPass
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
                            arith::ArithDialect, math::MathDialect>();
     RewritePatternSet patterns(&getContext());
-    populateCNNToLinalgConversionPatterns(patterns, convLayout == "nhwc");
+    populateCNNToLinalgConversionPatterns(patterns, layout == "nhwc");
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+    // Permutes whose consumers all read through them are dead now; the tag
+    // has done its job on the ones that stay.
+    SmallVector<linalg::GenericOp> permutes;
+    getOperation().walk([&](linalg::GenericOp op) {
+      if (op->hasAttr(kToNCHWAttr))
+        permutes.push_back(op);
+    });
+    for (linalg::GenericOp op : llvm::reverse(permutes)) {
+      if (op->use_empty())
+        op->erase();
+      else
+        op->removeAttr(kToNCHWAttr);
+    }
   }
 };
 } // namespace

@@ -2,7 +2,9 @@
 //
 // Convolutions and pools become linalg named ops behind an explicit
 // tensor.pad, so that later tiling and vectorization see the upstream ops
-// they know. The layout stays NCHW here; layout choice is a codegen concern.
+// they know. In NHWC mode ungrouped and depthwise convolutions, pools, global
+// pools and LRN compute in NHWC (see "Layout propagation" in
+// LoweringUtils.h); grouped convolutions stay NCHW.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,25 +24,6 @@ using namespace mlir::cnnc;
 using namespace mlir::cnnc::lowering;
 
 namespace {
-
-/// `v` with its dims permuted: result dim i is input dim perm[i]. A generic
-/// (not linalg.transpose) so that elementwise fusion can merge it with its
-/// consumer.
-Value permute(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> perm) {
-  auto type = cast<RankedTensorType>(v.getType());
-  SmallVector<int64_t> shape;
-  SmallVector<AffineExpr> exprs(perm.size());
-  for (auto [i, p] : llvm::enumerate(perm)) {
-    shape.push_back(type.getDimSize(p));
-    exprs[p] = b.getAffineDimExpr(i);
-  }
-  auto resultType = RankedTensorType::get(shape, type.getElementType());
-  AffineMap map = AffineMap::get(perm.size(), 0, exprs, b.getContext());
-  return mappedElementwise(b, loc, resultType, v, map,
-                           [](OpBuilder &, Location, ValueRange a) {
-                             return a[0];
-                           });
-}
 
 /// The weights in HWCF order: folded at compile time when they are
 /// constants, else a transpose at run time.
@@ -78,34 +61,52 @@ struct Conv2DLowering : OpConversionPattern<cnn::Conv2DOp> {
     auto outType = cast<RankedTensorType>(op.getType());
     auto inType = cast<RankedTensorType>(adaptor.getInput().getType());
     auto wType = cast<RankedTensorType>(adaptor.getWeight().getType());
-    Value input = padSpatial(rw, loc, adaptor.getInput(), op.getPads(), 0.0);
     Value weight = adaptor.getWeight();
     auto strides = i64ElementsAttr(rw, op.getStrides());
     auto dilations = i64ElementsAttr(rw, op.getDilations());
     int64_t group = op.getGroup();
     int64_t c = inType.getDimSize(1), f = wType.getDimSize(0);
 
-    if (group == 1 && nhwc) {
-      // NHWC/HWCF: the layout CPU codegen vectorizes along F. The transposes
-      // around it are cheap next to the convolution; layout propagation
-      // across layers will remove most of them.
-      auto nhwcType = RankedTensorType::get(
-          {outType.getDimSize(0), outType.getDimSize(2),
-           outType.getDimSize(3), outType.getDimSize(1)},
-          outType.getElementType());
-      Value init = filledTensor(rw, loc, nhwcType, 0.0);
-      Value conv = linalg::Conv2DNhwcHwcfOp::create(
-                       rw, loc, TypeRange{nhwcType},
-                       ValueRange{permute(rw, loc, input, {0, 2, 3, 1}),
-                                  weightsHWCF(rw, loc, weight)},
-                       ValueRange{init}, strides, dilations)
-                       .getResult(0);
-      Value nchw = permute(rw, loc, conv, {0, 3, 1, 2});
-      rw.replaceOp(op, epilogue(rw, op, nchw, adaptor.getBias(),
-                                adaptor.getResidual()));
+    bool isDepthwise = group == c && f == c && group > 1;
+    if (nhwc && (group == 1 || isDepthwise)) {
+      // NHWC with HWCF (HWC for depthwise) weights transposed at compile
+      // time: CPU codegen vectorizes along the output channels.
+      Value in = padSpatial(rw, loc, toNHWC(rw, loc, adaptor.getInput()),
+                            op.getPads(), 0.0, /*hDim=*/1);
+      RankedTensorType type = nhwcType(outType);
+      Value init = filledTensor(rw, loc, type, 0.0);
+      Value conv;
+      if (group == 1) {
+        conv = linalg::Conv2DNhwcHwcfOp::create(
+                   rw, loc, TypeRange{type},
+                   ValueRange{in, weightsHWCF(rw, loc, weight)},
+                   ValueRange{init}, strides, dilations)
+                   .getResult(0);
+      } else {
+        // [C, 1, KH, KW] -> HWCF [KH, KW, 1, C] -> [KH, KW, C].
+        Value hwcf = weightsHWCF(rw, loc, weight);
+        auto hwcfType = cast<RankedTensorType>(hwcf.getType());
+        Value hwc = tensor::CollapseShapeOp::create(
+            rw, loc,
+            RankedTensorType::get({hwcfType.getDimSize(0),
+                                   hwcfType.getDimSize(1), f},
+                                  wType.getElementType()),
+            hwcf, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+        conv = linalg::DepthwiseConv2DNhwcHwcOp::create(
+                   rw, loc, TypeRange{type}, ValueRange{in, hwc},
+                   ValueRange{init}, strides, dilations)
+                   .getResult(0);
+      }
+      Value residual = adaptor.getResidual();
+      if (residual)
+        residual = toNHWC(rw, loc, residual);
+      Value y = epilogue(rw, op, conv, adaptor.getBias(), residual,
+                         /*channelDim=*/3);
+      rw.replaceOp(op, fromNHWC(rw, loc, y));
       return success();
     }
 
+    Value input = padSpatial(rw, loc, adaptor.getInput(), op.getPads(), 0.0);
     Value init = filledTensor(rw, loc, outType, 0.0);
     Value conv;
     if (group == 1) {
@@ -113,7 +114,7 @@ struct Conv2DLowering : OpConversionPattern<cnn::Conv2DOp> {
                  rw, loc, TypeRange{outType}, ValueRange{input, weight},
                  ValueRange{init}, strides, dilations)
                  .getResult(0);
-    } else if (group == c && f == c) {
+    } else if (isDepthwise) {
       conv = depthwise(rw, loc, outType, input, weight, init, strides,
                        dilations);
     } else {
@@ -121,15 +122,16 @@ struct Conv2DLowering : OpConversionPattern<cnn::Conv2DOp> {
                      dilations, group);
     }
     rw.replaceOp(op, epilogue(rw, op, conv, adaptor.getBias(),
-                              adaptor.getResidual()));
+                              adaptor.getResidual(), /*channelDim=*/1));
     return success();
   }
 
-  /// activation(conv + bias + residual) on the NCHW result. The bias joins
-  /// here rather than initializing the accumulator: a broadcast of a
-  /// constant would be folded into a constant as large as the output.
+  /// activation(conv + bias + residual), all in the layout of `conv`, whose
+  /// channels are dim `channelDim`. The bias joins here rather than
+  /// initializing the accumulator: a broadcast of a constant would be folded
+  /// into a constant as large as the output.
   static Value epilogue(OpBuilder &b, cnn::Conv2DOp op, Value conv, Value bias,
-                        Value residual) {
+                        Value residual, int64_t channelDim) {
     std::optional<StringRef> act = op.getActivation();
     if (!act && !residual && !bias)
       return conv;
@@ -139,7 +141,7 @@ struct Conv2DLowering : OpConversionPattern<cnn::Conv2DOp> {
     SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(4)};
     if (bias) {
       ins.push_back(bias);
-      maps.push_back(axisMap(ctx, 4, 1));
+      maps.push_back(axisMap(ctx, 4, channelDim));
     }
     if (residual) {
       ins.push_back(residual);
@@ -229,8 +231,21 @@ SmallVector<int64_t> ceilModePads(RankedTensorType in, RankedTensorType out,
   return all;
 }
 
-struct MaxPool2DLowering : OpConversionPattern<cnn::MaxPool2DOp> {
-  using OpConversionPattern::OpConversionPattern;
+/// Base of the patterns that compute in NHWC when their input already is
+/// (a tagged permute) and the pass runs in NHWC mode.
+template <typename OpTy>
+struct LayoutAwarePattern : OpConversionPattern<OpTy> {
+  LayoutAwarePattern(MLIRContext *ctx, bool nhwc)
+      : OpConversionPattern<OpTy>(ctx), nhwc(nhwc) {}
+  /// The NHWC source of `input` in NHWC mode, else null.
+  Value nhwcInput(Value input) const {
+    return nhwc ? nhwcSource(input) : Value();
+  }
+  bool nhwc;
+};
+
+struct MaxPool2DLowering : LayoutAwarePattern<cnn::MaxPool2DOp> {
+  using LayoutAwarePattern::LayoutAwarePattern;
   LogicalResult
   matchAndRewrite(cnn::MaxPool2DOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
@@ -241,26 +256,39 @@ struct MaxPool2DLowering : OpConversionPattern<cnn::MaxPool2DOp> {
         ceilModePads(inType, outType, op.getKernel(), op.getStrides(),
                      op.getPads(), op.getDilations());
     double lowest = -std::numeric_limits<double>::infinity();
-    Value input = padSpatial(rw, loc, adaptor.getInput(), pads, lowest);
     Value window = tensor::EmptyOp::create(rw, loc, op.getKernel(),
                                            rw.getF32Type());
-    Value init = filledTensor(rw, loc, outType, lowest);
+    auto strides = i64ElementsAttr(rw, op.getStrides());
+    auto dilations = i64ElementsAttr(rw, op.getDilations());
+    if (Value source = nhwcInput(adaptor.getInput())) {
+      Value input = padSpatial(rw, loc, source, pads, lowest, /*hDim=*/1);
+      RankedTensorType type = nhwcType(outType);
+      Value pool = linalg::PoolingNhwcMaxOp::create(
+                       rw, loc, TypeRange{type}, ValueRange{input, window},
+                       ValueRange{filledTensor(rw, loc, type, lowest)},
+                       strides, dilations)
+                       .getResult(0);
+      rw.replaceOp(op, fromNHWC(rw, loc, pool));
+      return success();
+    }
+    Value input = padSpatial(rw, loc, adaptor.getInput(), pads, lowest);
     Value pool = linalg::PoolingNchwMaxOp::create(
                      rw, loc, TypeRange{outType}, ValueRange{input, window},
-                     ValueRange{init}, i64ElementsAttr(rw, op.getStrides()),
-                     i64ElementsAttr(rw, op.getDilations()))
+                     ValueRange{filledTensor(rw, loc, outType, lowest)},
+                     strides, dilations)
                      .getResult(0);
     rw.replaceOp(op, pool);
     return success();
   }
 };
 
-struct AvgPool2DLowering : OpConversionPattern<cnn::AvgPool2DOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct AvgPool2DLowering : LayoutAwarePattern<cnn::AvgPool2DOp> {
+  using LayoutAwarePattern::LayoutAwarePattern;
   LogicalResult
   matchAndRewrite(cnn::AvgPool2DOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
     Location loc = op.getLoc();
+    MLIRContext *ctx = rw.getContext();
     auto outType = cast<RankedTensorType>(op.getType());
     auto inType = cast<RankedTensorType>(adaptor.getInput().getType());
     ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(),
@@ -268,14 +296,26 @@ struct AvgPool2DLowering : OpConversionPattern<cnn::AvgPool2DOp> {
     int64_t ones[] = {1, 1};
     SmallVector<int64_t> allPads =
         ceilModePads(inType, outType, kernel, strides, pads, ones);
-    Value input = padSpatial(rw, loc, adaptor.getInput(), allPads, 0.0);
     Value window = tensor::EmptyOp::create(rw, loc, kernel, rw.getF32Type());
-    Value init = filledTensor(rw, loc, outType, 0.0);
-    Value sum = linalg::PoolingNchwSumOp::create(
-                    rw, loc, TypeRange{outType}, ValueRange{input, window},
-                    ValueRange{init}, i64ElementsAttr(rw, strides),
-                    i64ElementsAttr(rw, ones))
-                    .getResult(0);
+    Value source = nhwcInput(adaptor.getInput());
+    unsigned hDim = source ? 1 : 2;
+    RankedTensorType type = source ? nhwcType(outType) : outType;
+    Value input = padSpatial(rw, loc, source ? source : adaptor.getInput(),
+                             allPads, 0.0, hDim);
+    Value init = filledTensor(rw, loc, type, 0.0);
+    Value sum;
+    if (source)
+      sum = linalg::PoolingNhwcSumOp::create(
+                rw, loc, TypeRange{type}, ValueRange{input, window},
+                ValueRange{init}, i64ElementsAttr(rw, strides),
+                i64ElementsAttr(rw, ones))
+                .getResult(0);
+    else
+      sum = linalg::PoolingNchwSumOp::create(
+                rw, loc, TypeRange{type}, ValueRange{input, window},
+                ValueRange{init}, i64ElementsAttr(rw, strides),
+                i64ElementsAttr(rw, ones))
+                .getResult(0);
 
     // Divisor per output position: window cells inside the input (and, with
     // count_include_pad, inside the explicit pads, never the ceil-mode ones).
@@ -296,20 +336,24 @@ struct AvgPool2DLowering : OpConversionPattern<cnn::AvgPool2DOp> {
     auto divType = RankedTensorType::get({oh, ow}, rw.getF32Type());
     Value div = arith::ConstantOp::create(
         rw, loc, DenseElementsAttr::get(divType, ArrayRef<float>(divisor)));
-    Value avg = elementwise(rw, loc, outType, {sum, div},
-                            [](OpBuilder &b, Location l, ValueRange a) {
-                              return arith::DivFOp::create(b, l, a[0], a[1])
-                                  .getResult();
-                            });
-    rw.replaceOp(op, avg);
+    AffineMap divMap = AffineMap::get(
+        4, 0, {getAffineDimExpr(hDim, ctx), getAffineDimExpr(hDim + 1, ctx)},
+        ctx);
+    Value avg = mappedElementwise(
+        rw, loc, type, {sum, div}, {rw.getMultiDimIdentityMap(4), divMap},
+        [](OpBuilder &b, Location l, ValueRange a) {
+          return arith::DivFOp::create(b, l, a[0], a[1]).getResult();
+        });
+    rw.replaceOp(op, source ? fromNHWC(rw, loc, avg) : avg);
     return success();
   }
 };
 
-/// Global pools reduce H and W into NxC, then expand to NxCx1x1.
+/// Global pools reduce H and W into NxC, then expand to NxCx1x1 (the same
+/// bytes in NCHW and NHWC).
 template <typename OpTy, bool isMax>
-struct GlobalPoolLowering : OpConversionPattern<OpTy> {
-  using OpConversionPattern<OpTy>::OpConversionPattern;
+struct GlobalPoolLowering : LayoutAwarePattern<OpTy> {
+  using LayoutAwarePattern<OpTy>::LayoutAwarePattern;
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
@@ -321,15 +365,18 @@ struct GlobalPoolLowering : OpConversionPattern<OpTy> {
         {inType.getDimSize(0), inType.getDimSize(1)}, rw.getF32Type());
     double initValue = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
     Value init = filledTensor(rw, loc, redType, initValue);
+    Value input = this->nhwcInput(adaptor.getInput());
+    unsigned cDim = input ? 3 : 1;
+    if (!input)
+      input = adaptor.getInput();
     AffineMap inMap = rw.getMultiDimIdentityMap(4);
     AffineMap outMap = AffineMap::get(
-        4, 0, {getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx)}, ctx);
-    SmallVector<utils::IteratorType> iters = {
-        utils::IteratorType::parallel, utils::IteratorType::parallel,
-        utils::IteratorType::reduction, utils::IteratorType::reduction};
+        4, 0, {getAffineDimExpr(0, ctx), getAffineDimExpr(cDim, ctx)}, ctx);
+    SmallVector<utils::IteratorType> iters(4, utils::IteratorType::reduction);
+    iters[0] = iters[cDim] = utils::IteratorType::parallel;
     Value red =
         linalg::GenericOp::create(
-            rw, loc, TypeRange{redType}, adaptor.getInput(), init,
+            rw, loc, TypeRange{redType}, input, init,
             ArrayRef<AffineMap>{inMap, outMap}, iters,
             [&](OpBuilder &b, Location l, ValueRange args) {
               Value v =
@@ -354,15 +401,19 @@ struct GlobalPoolLowering : OpConversionPattern<OpTy> {
   }
 };
 
-struct LRNLowering : OpConversionPattern<cnn::LRNOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct LRNLowering : LayoutAwarePattern<cnn::LRNOp> {
+  using LayoutAwarePattern::LayoutAwarePattern;
   LogicalResult
   matchAndRewrite(cnn::LRNOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rw.getContext();
-    auto type = cast<RankedTensorType>(op.getType());
-    Value x = adaptor.getInput();
+    Value x = nhwcInput(adaptor.getInput());
+    bool inNHWC = bool(x);
+    if (!x)
+      x = adaptor.getInput();
+    auto type = cast<RankedTensorType>(x.getType());
+    unsigned cDim = inNHWC ? 3 : 1;
     int64_t size = op.getSize();
     Value sq = elementwise(rw, loc, type, x,
                            [](OpBuilder &b, Location l, ValueRange a) {
@@ -373,17 +424,20 @@ struct LRNLowering : OpConversionPattern<cnn::LRNOp> {
     // channel c sums squares over [c - floor((size-1)/2), c + ceil((size-1)/2)].
     int64_t lo = (size - 1) / 2, hi = size - 1 - lo;
     SmallVector<int64_t> padShape(type.getShape());
-    padShape[1] += lo + hi;
+    padShape[cDim] += lo + hi;
     auto zero = rw.getIndexAttr(0);
+    SmallVector<OpFoldResult> low(4, zero), high(4, zero);
+    low[cDim] = rw.getIndexAttr(lo);
+    high[cDim] = rw.getIndexAttr(hi);
     Value padded = tensor::PadOp::create(
-        rw, loc, RankedTensorType::get(padShape, rw.getF32Type()), sq,
-        ArrayRef<OpFoldResult>{zero, rw.getIndexAttr(lo), zero, zero},
-        ArrayRef<OpFoldResult>{zero, rw.getIndexAttr(hi), zero, zero},
-        f32Const(rw, loc, 0.0));
+        rw, loc, RankedTensorType::get(padShape, rw.getF32Type()), sq, low,
+        high, f32Const(rw, loc, 0.0));
     Value window = tensor::EmptyOp::create(rw, loc, ArrayRef<int64_t>{size},
                                            rw.getF32Type());
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-    AffineMap padMap = AffineMap::get(5, 0, {d(0), d(1) + d(4), d(2), d(3)}, ctx);
+    SmallVector<AffineExpr> padExprs = {d(0), d(1), d(2), d(3)};
+    padExprs[cDim] = d(cDim) + d(4);
+    AffineMap padMap = AffineMap::get(5, 0, padExprs, ctx);
     AffineMap winMap = AffineMap::get(5, 0, {d(4)}, ctx);
     AffineMap outMap = AffineMap::get(5, 0, {d(0), d(1), d(2), d(3)}, ctx);
     SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
@@ -409,7 +463,7 @@ struct LRNLowering : OpConversionPattern<cnn::LRNOp> {
           Value den = math::PowFOp::create(b, l, base, f32Const(b, l, beta));
           return arith::DivFOp::create(b, l, a[0], den).getResult();
         });
-    rw.replaceOp(op, y);
+    rw.replaceOp(op, inNHWC ? fromNHWC(rw, loc, y) : y);
     return success();
   }
 };
@@ -417,10 +471,9 @@ struct LRNLowering : OpConversionPattern<cnn::LRNOp> {
 } // namespace
 
 void lowering::populateConvPoolLoweringPatterns(RewritePatternSet &patterns,
-                                                bool nhwcConvs) {
-  patterns.add<Conv2DLowering>(patterns.getContext(), nhwcConvs);
-  patterns.add<MaxPool2DLowering, AvgPool2DLowering,
+                                                bool nhwc) {
+  patterns.add<Conv2DLowering, MaxPool2DLowering, AvgPool2DLowering,
                GlobalPoolLowering<cnn::GlobalAvgPoolOp, false>,
                GlobalPoolLowering<cnn::GlobalMaxPoolOp, true>, LRNLowering>(
-      patterns.getContext());
+      patterns.getContext(), nhwc);
 }

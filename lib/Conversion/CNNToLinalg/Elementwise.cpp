@@ -36,61 +36,103 @@ Value clamp(OpBuilder &b, Location l, Value x, double lo, double hi) {
   return v;
 }
 
+/// An elementwise op over `inputs` (numpy broadcasting to the NCHW-semantics
+/// `type`). In NHWC mode, when a 4-D result has an input with an NHWC source,
+/// it iterates in NHWC: inputs with an NHWC source are read there, the
+/// others (small broadcast operands, typically) through permuted maps.
+Value layoutElementwise(OpBuilder &b, Location loc, RankedTensorType type,
+                        ValueRange inputs, bool nhwc, BodyFn body) {
+  bool useNHWC = nhwc && type.getRank() == 4 &&
+                 llvm::any_of(inputs, [](Value v) { return nhwcSource(v); });
+  if (!useNHWC)
+    return elementwise(b, loc, type, inputs, body);
+  MLIRContext *ctx = b.getContext();
+  RankedTensorType resultType = nhwcType(type);
+  SmallVector<Value> ins;
+  SmallVector<AffineMap> maps;
+  for (Value v : inputs) {
+    auto shape = cast<RankedTensorType>(v.getType()).getShape();
+    if (Value source = nhwcSource(v)) {
+      ins.push_back(source);
+      maps.push_back(broadcastMap(
+          ctx, cast<RankedTensorType>(source.getType()).getShape(),
+          resultType.getShape()));
+    } else {
+      ins.push_back(v);
+      maps.push_back(broadcastMapInNHWC(ctx, shape, type.getShape()));
+    }
+  }
+  return fromNHWC(b, loc, mappedElementwise(b, loc, resultType, ins, maps, body));
+}
+
 /// A unary cnn op, lowered through the activation it names.
 template <typename OpTy>
 struct UnaryLowering : OpConversionPattern<OpTy> {
   using ParamsFn = SmallVector<float> (*)(OpTy);
-  UnaryLowering(MLIRContext *ctx, StringRef kind, ParamsFn params = nullptr)
-      : OpConversionPattern<OpTy>(ctx), kind(kind), params(params) {}
+  UnaryLowering(MLIRContext *ctx, bool nhwc, StringRef kind,
+                ParamsFn params = nullptr)
+      : OpConversionPattern<OpTy>(ctx), nhwc(nhwc), kind(kind),
+        params(params) {}
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
     auto type = cast<RankedTensorType>(op.getType());
     SmallVector<float> p = params ? params(op) : SmallVector<float>();
-    Value y = elementwise(rw, op.getLoc(), type, adaptor.getInput(),
-                          [&](OpBuilder &b, Location l, ValueRange a) {
-                            return applyActivation(b, l, kind, p, a[0]);
-                          });
+    Value y = layoutElementwise(rw, op.getLoc(), type, adaptor.getInput(),
+                                nhwc, [&](OpBuilder &b, Location l, ValueRange a) {
+                                  return applyActivation(b, l, kind, p, a[0]);
+                                });
     rw.replaceOp(op, y);
     return success();
   }
+  bool nhwc;
   StringRef kind;
   ParamsFn params;
 };
 
 template <typename OpTy, typename ArithOp>
 struct BinaryLowering : OpConversionPattern<OpTy> {
-  using OpConversionPattern<OpTy>::OpConversionPattern;
+  BinaryLowering(MLIRContext *ctx, bool nhwc)
+      : OpConversionPattern<OpTy>(ctx), nhwc(nhwc) {}
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
     auto type = cast<RankedTensorType>(op.getType());
-    Value y = elementwise(rw, op.getLoc(), type,
-                          {adaptor.getLhs(), adaptor.getRhs()},
-                          [](OpBuilder &b, Location l, ValueRange a) {
-                            return ArithOp::create(b, l, a[0], a[1])
-                                .getResult();
-                          });
+    Value y = layoutElementwise(rw, op.getLoc(), type,
+                                {adaptor.getLhs(), adaptor.getRhs()}, nhwc,
+                                [](OpBuilder &b, Location l, ValueRange a) {
+                                  return ArithOp::create(b, l, a[0], a[1])
+                                      .getResult();
+                                });
     rw.replaceOp(op, y);
     return success();
   }
+  bool nhwc;
 };
 
 struct BatchNormLowering : OpConversionPattern<cnn::BatchNormOp> {
-  using OpConversionPattern::OpConversionPattern;
+  BatchNormLowering(MLIRContext *ctx, bool nhwc)
+      : OpConversionPattern(ctx), nhwc(nhwc) {}
+  bool nhwc;
   LogicalResult
   matchAndRewrite(cnn::BatchNormOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
     auto type = cast<RankedTensorType>(op.getType());
     MLIRContext *ctx = rw.getContext();
     int64_t rank = type.getRank();
-    AffineMap ch = axisMap(ctx, rank, 1);
+    Value input = adaptor.getInput();
+    Value source = nhwc && rank == 4 ? nhwcSource(input) : Value();
+    if (source) {
+      input = source;
+      type = nhwcType(type);
+    }
+    AffineMap ch = axisMap(ctx, rank, source ? 3 : 1);
     SmallVector<AffineMap> maps = {rw.getMultiDimIdentityMap(rank), ch, ch, ch,
                                    ch};
     double eps = op.getEpsilon().convertToDouble();
     Value y = mappedElementwise(
         rw, op.getLoc(), type,
-        {adaptor.getInput(), adaptor.getScale(), adaptor.getBias(),
+        {input, adaptor.getScale(), adaptor.getBias(),
          adaptor.getMean(), adaptor.getVariance()},
         maps, [eps](OpBuilder &b, Location l, ValueRange a) {
           Value var = arith::AddFOp::create(b, l, a[4], f32Const(b, l, eps));
@@ -100,7 +142,7 @@ struct BatchNormLowering : OpConversionPattern<cnn::BatchNormOp> {
               b, l, centered, arith::MulFOp::create(b, l, a[1], inv));
           return arith::AddFOp::create(b, l, scaled, a[2]).getResult();
         });
-    rw.replaceOp(op, y);
+    rw.replaceOp(op, source ? fromNHWC(rw, op.getLoc(), y) : y);
     return success();
   }
 };
@@ -263,29 +305,31 @@ Value lowering::applyActivation(OpBuilder &b, Location l, StringRef kind,
   return clamp(b, l, t, 0.0, 1.0);
 }
 
-void lowering::populateElementwiseLoweringPatterns(RewritePatternSet &patterns) {
+void lowering::populateElementwiseLoweringPatterns(RewritePatternSet &patterns,
+                                                   bool nhwc) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<UnaryLowering<cnn::ReluOp>>(ctx, "relu");
-  patterns.add<UnaryLowering<cnn::SigmoidOp>>(ctx, "sigmoid");
-  patterns.add<UnaryLowering<cnn::TanhOp>>(ctx, "tanh");
-  patterns.add<UnaryLowering<cnn::SiluOp>>(ctx, "silu");
-  patterns.add<UnaryLowering<cnn::HardSwishOp>>(ctx, "hard_swish");
-  patterns.add<UnaryLowering<cnn::ClipOp>>(ctx, "clip", [](cnn::ClipOp op) {
+  patterns.add<UnaryLowering<cnn::ReluOp>>(ctx, nhwc, "relu");
+  patterns.add<UnaryLowering<cnn::SigmoidOp>>(ctx, nhwc, "sigmoid");
+  patterns.add<UnaryLowering<cnn::TanhOp>>(ctx, nhwc, "tanh");
+  patterns.add<UnaryLowering<cnn::SiluOp>>(ctx, nhwc, "silu");
+  patterns.add<UnaryLowering<cnn::HardSwishOp>>(ctx, nhwc, "hard_swish");
+  patterns.add<UnaryLowering<cnn::ClipOp>>(ctx, nhwc, "clip", [](cnn::ClipOp op) {
     return SmallVector<float>{op.getMin().convertToFloat(),
                               op.getMax().convertToFloat()};
   });
   patterns.add<UnaryLowering<cnn::LeakyReluOp>>(
-      ctx, "leaky_relu", [](cnn::LeakyReluOp op) {
+      ctx, nhwc, "leaky_relu", [](cnn::LeakyReluOp op) {
         return SmallVector<float>{op.getAlpha().convertToFloat()};
       });
   patterns.add<UnaryLowering<cnn::HardSigmoidOp>>(
-      ctx, "hard_sigmoid", [](cnn::HardSigmoidOp op) {
+      ctx, nhwc, "hard_sigmoid", [](cnn::HardSigmoidOp op) {
         return SmallVector<float>{op.getAlpha().convertToFloat(),
                                   op.getBeta().convertToFloat()};
       });
   patterns.add<BinaryLowering<cnn::AddOp, arith::AddFOp>,
                BinaryLowering<cnn::SubOp, arith::SubFOp>,
                BinaryLowering<cnn::MulOp, arith::MulFOp>,
-               BinaryLowering<cnn::DivOp, arith::DivFOp>, BatchNormLowering,
-               DenseLowering, SoftmaxLowering>(ctx);
+               BinaryLowering<cnn::DivOp, arith::DivFOp>, BatchNormLowering>(
+      ctx, nhwc);
+  patterns.add<DenseLowering, SoftmaxLowering>(ctx);
 }

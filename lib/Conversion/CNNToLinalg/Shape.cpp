@@ -13,17 +13,29 @@ using namespace mlir::cnnc::lowering;
 
 namespace {
 
+/// Concat of 4-D tensors runs in NHWC when one of its inputs is there.
 struct ConcatLowering : OpConversionPattern<cnn::ConcatOp> {
-  using OpConversionPattern::OpConversionPattern;
+  ConcatLowering(MLIRContext *ctx, bool nhwc)
+      : OpConversionPattern(ctx), nhwc(nhwc) {}
+  bool nhwc;
   LogicalResult
   matchAndRewrite(cnn::ConcatOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
     int64_t axis = op.getAxis();
+    SmallVector<Value> inputs(adaptor.getInputs());
+    bool useNHWC = nhwc && type.getRank() == 4 &&
+                   llvm::any_of(inputs, [](Value v) { return nhwcSource(v); });
+    if (useNHWC) {
+      for (Value &in : inputs)
+        in = toNHWC(rw, loc, in);
+      type = nhwcType(type);
+      axis = kNCHWFromNHWC[axis];
+    }
     Value result = emptyTensor(rw, loc, type);
     int64_t offset = 0;
-    for (Value in : adaptor.getInputs()) {
+    for (Value in : inputs) {
       auto inType = cast<RankedTensorType>(in.getType());
       SmallVector<OpFoldResult> offsets(type.getRank(), rw.getIndexAttr(0));
       offsets[axis] = rw.getIndexAttr(offset);
@@ -35,7 +47,7 @@ struct ConcatLowering : OpConversionPattern<cnn::ConcatOp> {
                                              sizes, strides);
       offset += inType.getDimSize(axis);
     }
-    rw.replaceOp(op, result);
+    rw.replaceOp(op, useNHWC ? fromNHWC(rw, loc, result) : result);
     return success();
   }
 };
@@ -116,8 +128,10 @@ struct PadLowering : OpConversionPattern<cnn::PadOp> {
 
 } // namespace
 
-void lowering::populateShapeLoweringPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConcatLowering, ReshapeLikeLowering<cnn::FlattenOp>,
+void lowering::populateShapeLoweringPatterns(RewritePatternSet &patterns,
+                                             bool nhwc) {
+  patterns.add<ConcatLowering>(patterns.getContext(), nhwc);
+  patterns.add<ReshapeLikeLowering<cnn::FlattenOp>,
                ReshapeLikeLowering<cnn::ReshapeOp>, PadLowering>(
       patterns.getContext());
 }

@@ -48,6 +48,15 @@ CNNRT_API int cnnrt_run(cnnrt_model *model, const cnnrt_tensor *inputs,
                         size_t num_inputs, const cnnrt_tensor *outputs,
                         size_t num_outputs, cnnrt_error *err);
 
+/* Like cnnrt_run, and adds the seconds spent in each layer to
+ * `layer_seconds[i]` for i < signature->num_layers (see cnnrt_layer_info).
+ * Timing costs two clock reads per layer. */
+CNNRT_API int cnnrt_run_profiled(cnnrt_model *model,
+                                 const cnnrt_tensor *inputs, size_t num_inputs,
+                                 const cnnrt_tensor *outputs,
+                                 size_t num_outputs, double *layer_seconds,
+                                 cnnrt_error *err);
+
 /* Index of the input/output called `name`, or -1 when there is none. */
 CNNRT_API int cnnrt_find_input(const cnnrt_model *model, const char *name);
 CNNRT_API int cnnrt_find_output(const cnnrt_model *model, const char *name);

@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever anything in this header changes meaning. */
-#define CNNRT_ABI_VERSION 1u
+#define CNNRT_ABI_VERSION 2u
 
 /* Element types (ONNX TensorProto codes where one exists). */
 typedef enum cnnrt_dtype {
@@ -52,6 +52,14 @@ typedef struct cnnrt_tensor_info {
   const int64_t *shape;
 } cnnrt_tensor_info;
 
+/* One layer of the compiled code (an outlined function; see
+ * docs/passes.md, cnnc-outline-layers), in execution order. */
+typedef struct cnnrt_layer_info {
+  const char *name; /* ONNX node or DSL layer name */
+  const char *kind; /* "conv_2d_nhwc_hwcf", "matmul", "elementwise", ... */
+  int64_t macs;     /* multiply-accumulates; 0 for layers without */
+} cnnrt_layer_info;
+
 /* What a compiled model takes and returns. */
 typedef struct cnnrt_model_signature {
   uint32_t abi_version;
@@ -61,6 +69,8 @@ typedef struct cnnrt_model_signature {
   const cnnrt_tensor_info *outputs;
   const char *model_name;
   const char *target; /* e.g. "x86_64-unknown-linux-gnu znver5" */
+  int32_t num_layers;
+  const cnnrt_layer_info *layers;
 } cnnrt_model_signature;
 
 /* A tensor passed to a model: memref-descriptor fields plus dtype. `strides`
@@ -80,6 +90,13 @@ typedef struct cnnrt_tensor {
 void cnnc_model_entry(void **buffers);
 extern const cnnrt_model_signature cnnc_model_signature;
 
+/*---- Called by generated code, defined by the model stub (hidden) -------*/
+
+/* Marks the start of layer `id` (and the end of layer id - 1); `id` ==
+ * num_layers marks the end of the last. Costs a thread-local load unless a
+ * profiled run is in progress on the calling thread. */
+void cnnrt_layer_mark(int64_t id);
+
 /*---- Exported by every model library (from the model stub) --------------*/
 
 uint32_t cnnrt_lib_abi_version(void);
@@ -88,6 +105,11 @@ const cnnrt_model_signature *cnnrt_lib_signature(void);
 int cnnrt_lib_run(const cnnrt_tensor *inputs, size_t num_inputs,
                   const cnnrt_tensor *outputs, size_t num_outputs,
                   cnnrt_error *err);
+/* Like cnnrt_lib_run, and adds the seconds spent in each layer to
+ * `layer_seconds[0 .. num_layers)`. */
+int cnnrt_lib_run_profiled(const cnnrt_tensor *inputs, size_t num_inputs,
+                           const cnnrt_tensor *outputs, size_t num_outputs,
+                           double *layer_seconds, cnnrt_error *err);
 
 #ifdef __cplusplus
 }

@@ -41,3 +41,42 @@ func.func @odd_shapes(%in: tensor<1x15x15x3xf32>, %w: tensor<3x3x3x10xf32>) -> t
   %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%in, %w : tensor<1x15x15x3xf32>, tensor<3x3x3x10xf32>) outs(%f : tensor<1x7x7x10xf32>) -> tensor<1x7x7x10xf32>
   return %r : tensor<1x7x7x10xf32>
 }
+
+// -----
+
+// Constant weights above 256 KiB (3x3x128x256 floats: 1.1 MiB) are packed
+// at compile time into blocks of the filter tile, [F/16][KH][KW][C][16] on
+// AVX2, and the filter-block loop goes outside the pixel loops: one block
+// stays in cache while every pixel uses it.
+// (The splat weights here fold into vector constants; E2E tests check the
+// numbers of real packed weights.)
+// AVX2-LABEL: func @packed_filters
+// AVX2: scf.for %{{.*}} = %c0 to %c16 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x7x7x256xf32>)
+// AVX2: scf.for %{{.*}} = %c0 to %c7 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x7x6x16xf32>)
+// AVX2: vector.contract {{.*}} : vector<6x4xf32>, vector<4x16xf32> into vector<6x16xf32>
+// AVX512-LABEL: func @packed_filters
+// AVX512: scf.for %{{.*}} = %c0 to %c8 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x7x7x256xf32>)
+func.func @packed_filters(%in: tensor<1x9x9x128xf32>) -> tensor<1x7x7x256xf32> {
+  %cst = arith.constant 0.0 : f32
+  %w = arith.constant dense<1.0> : tensor<3x3x128x256xf32>
+  %e = tensor.empty() : tensor<1x7x7x256xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x7x7x256xf32>) -> tensor<1x7x7x256xf32>
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : tensor<1x9x9x128xf32>, tensor<3x3x128x256xf32>) outs(%f : tensor<1x7x7x256xf32>) -> tensor<1x7x7x256xf32>
+  return %r : tensor<1x7x7x256xf32>
+}
+
+// -----
+
+// negative_: weights that are not constants cannot be packed; the schedule
+// still applies, with the filter loop outermost.
+// AVX2-LABEL: func @negative_runtime_weights
+// AVX2-NOT: iter_args({{.*}}) -> (tensor<1x7x7x256xf32>)
+// AVX2: scf.for %{{.*}} = %c0 to %c256 step %c16
+// AVX2: vector.contract
+func.func @negative_runtime_weights(%in: tensor<1x9x9x128xf32>, %w: tensor<3x3x128x256xf32>) -> tensor<1x7x7x256xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x7x7x256xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x7x7x256xf32>) -> tensor<1x7x7x256xf32>
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : tensor<1x9x9x128xf32>, tensor<3x3x128x256xf32>) outs(%f : tensor<1x7x7x256xf32>) -> tensor<1x7x7x256xf32>
+  return %r : tensor<1x7x7x256xf32>
+}

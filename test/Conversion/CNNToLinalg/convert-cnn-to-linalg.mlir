@@ -1,4 +1,4 @@
-// RUN: cnnc-opt %s -split-input-file -convert-cnn-to-linalg="conv-layout=nchw" | FileCheck %s
+// RUN: cnnc-opt %s -split-input-file -convert-cnn-to-linalg="layout=nchw" | FileCheck %s
 // Each cnn op and each branch of its lowering.
 
 // CHECK-DAG: #[[CH:.+]] = affine_map<(d0, d1, d2, d3) -> (d1)>

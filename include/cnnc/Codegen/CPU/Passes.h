@@ -20,14 +20,24 @@ namespace mlir::cnnc {
 /// and the input-channel step (c). When `split` is non-zero the output row
 /// is cut there: pixels [0, split) use `ow`, the rest (fewer than `ow`) are
 /// one tile of their own, so that every tile has a static shape.
+/// `filtersOuter` puts the filter-block loop outside the pixel loops, so
+/// that one block of weights stays in cache while every pixel uses it (for
+/// weights too large to stay in cache whole).
 struct ConvTile {
   int64_t ow, f, c;
   int64_t split = 0;
+  bool filtersOuter = false;
 };
 
+/// Weights above this many bytes are streamed once per filter block rather
+/// than once per pixel block (about half of a 512 KiB L2).
+inline constexpr int64_t kConvWeightCacheBytes = 256 * 1024;
+
 /// The tile for an output of width `ow` with `f` filters over `c` input
-/// channels on a target with `vectorBits`-wide registers.
-ConvTile selectConvTile(int64_t ow, int64_t f, int64_t c, unsigned vectorBits);
+/// channels and a `kh` x `kw` kernel on a target with `vectorBits`-wide
+/// registers.
+ConvTile selectConvTile(int64_t ow, int64_t f, int64_t c, int64_t kh,
+                        int64_t kw, unsigned vectorBits);
 
 #define GEN_PASS_REGISTRATION
 #include "cnnc/Codegen/CPU/Passes.h.inc"

@@ -85,4 +85,47 @@ def CPUVectorizeConvPass : Pass<"cnnc-cpu-vectorize-conv", "func::FuncOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def OutlineLayersPass : Pass<"cnnc-outline-layers", "ModuleOp"> {
+  let summary = "Outline each network layer into its own function";
+  let description = [{
+    Groups the ops of every public function by the layer they were lowered
+    from (the name in their location: the ONNX node or DSL layer) and moves
+    each group into a private function `@"cnnc_layer.<name>"` called from
+    the original one. Constants, `tensor.empty` and fills of them are
+    rematerialized in every function that uses them rather than passed.
+
+    Layers as functions keep LLVM's per-function work small (compile time),
+    give every layer a symbol (profilers), and let the runtime time each one:
+    with `instrument`, a call `@cnnrt_layer_mark(i)` precedes layer i and
+    `@cnnrt_layer_mark(n)` follows the last. Each function gets a
+    `cnnc.layer` attribute (name, kind, MACs) and the module a `cnnc.layers`
+    array in call order, which the model library exports for
+    `cnnc-run --profile`.
+
+    Before:
+    ```mlir
+    func.func @main(%x: tensor<1x3x8x8xf32>) -> tensor<1x4x8x8xf32> {
+      %c = linalg.conv_2d_nhwc_hwcf ... loc("conv1")
+      %r = linalg.generic ... loc("relu1")
+      return %r
+    }
+    ```
+    After:
+    ```mlir
+    func.func @main(%x: tensor<1x3x8x8xf32>) -> tensor<1x4x8x8xf32> {
+      %0 = call @cnnc_layer.conv1(%x) : ...
+      %1 = call @cnnc_layer.relu1(%0) : ...
+      return %1
+    }
+    func.func private @cnnc_layer.conv1(...) attributes {cnnc.layer = ...}
+    ```
+  }];
+  let options = [
+    Option<"instrument", "instrument", "bool", /*default=*/"false",
+           "Call @cnnrt_layer_mark around the layers for run-time profiling">
+  ];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // CNNC_CODEGEN_CPU_PASSES_TD
