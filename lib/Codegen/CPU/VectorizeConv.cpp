@@ -215,18 +215,95 @@ struct CPUVectorizeConvPass
            tileAndVectorize("rest", ow - t.split, t.f, t.c, t.filtersOuter);
   }
 
+  /// The schedule of one matmul [M, K] x [K, N], matched by its tag: an
+  /// (mt x nt) register block, N split where nt does not divide it, K
+  /// stepped by kt.
+  std::string matmulSchedule(int64_t m, int64_t n, int64_t k) const {
+    int64_t vl = std::max<int64_t>(vectorBits / 32, 4);
+    int64_t accumulators = (vectorBits >= 512 ? 32 : 16) - 4;
+    int64_t mt = largestDivisor(m, {4, 2, 1});
+    int64_t nVectors = std::max<int64_t>(1, std::min<int64_t>(8, accumulators / mt));
+    int64_t nt = std::min(nVectors * vl, n);
+    if (nt > vl)
+      nt -= nt % vl;
+    int64_t kt = largestDivisor(k, {4, 2, 1});
+    auto tile = [&](StringRef h, int64_t ntile) {
+      return llvm::formatv(R"mlir(
+    %{0}_t, %{0}_l:2 = transform.structured.tile_using_for %{0} tile_sizes [{1}, {2}, 0] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+    %{0}_r, %{0}_rl = transform.structured.tile_using_for %{0}_t tile_sizes [0, 0, {3}] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    transform.structured.vectorize %{0}_r : !transform.any_op
+)mlir",
+                           h, mt, ntile, kt)
+          .str();
+    };
+    std::string s = llvm::formatv(R"mlir(
+    %mm = transform.structured.match ops{{["linalg.matmul"]} attributes{{{0} = 0 : i64} in %root : (!transform.any_op) -> !transform.any_op
+)mlir",
+                                  kTagAttr)
+                        .str();
+    if (n % nt == 0)
+      return s + tile("mm", nt) + kToContract;
+    s += llvm::formatv(R"mlir(
+    %mparts = transform.structured.split %mm after {0} {{dimension = 1} : !transform.any_op
+    %mmain, %mrest = transform.split_handle %mparts : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+)mlir",
+                       n - n % nt)
+             .str();
+    return s + tile("mmain", nt) + tile("mrest", n % nt) + kToContract;
+  }
+
+  /// The vectorized matmul is a multi-reduction of a broadcast product;
+  /// folded back into vector.contract it lowers to outer products.
+  static constexpr const char *kToContract = R"mlir(
+    transform.apply_patterns to %root {
+      transform.apply_patterns.vector.reduction_to_contract
+    } : !transform.any_op
+)mlir";
+
+  /// Applies `schedule` to `op` (tagged for the duration). A schedule that
+  /// does not apply leaves valid IR behind (each transform op applies whole
+  /// or not at all): the op then takes the scalar path, with a warning
+  /// rather than a failed compilation.
+  void applyTo(func::FuncOp func, Operation *op, StringRef what,
+               const std::string &schedule) {
+    Location loc = op->getLoc();
+    op->setAttr(kTagAttr,
+                IntegerAttr::get(IntegerType::get(&getContext(), 64), 0));
+    std::string firstError;
+    LogicalResult applied = success();
+    {
+      ScopedDiagnosticHandler capture(&getContext(), [&](Diagnostic &d) {
+        if (d.getSeverity() == DiagnosticSeverity::Error && firstError.empty())
+          firstError = d.str();
+        return success();
+      });
+      applied = applySchedule(func, schedule, /*consumesRoot=*/false);
+    }
+    func.walk([](Operation *o) { o->removeAttr(kTagAttr); });
+    if (failed(applied))
+      emitWarning(loc) << what << " not vectorized (" << firstError
+                       << "); it runs on the scalar path";
+  }
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     SmallVector<linalg::Conv2DNhwcHwcfOp> convs;
+    SmallVector<linalg::MatmulOp> matmuls;
     func.walk([&](linalg::Conv2DNhwcHwcfOp conv) {
       auto out = dyn_cast<RankedTensorType>(conv.getResultTypes()[0]);
       auto in = dyn_cast<RankedTensorType>(conv.getInputs()[0].getType());
       if (out && in && out.hasStaticShape() && in.hasStaticShape())
         convs.push_back(conv);
     });
-    if (convs.empty())
+    func.walk([&](linalg::MatmulOp mm) {
+      // Plain [M, K] x [K, N] matmuls (no transposing indexing maps).
+      auto c = dyn_cast<RankedTensorType>(mm.getResultTypes()[0]);
+      if (c && c.hasStaticShape() && mm.getIndexingMapsArray() ==
+                    mm.getDefaultIndexingMaps(&getContext()))
+        matmuls.push_back(mm);
+    });
+    if (convs.empty() && matmuls.empty())
       return;
-    auto tag = IntegerAttr::get(IntegerType::get(&getContext(), 64), 0);
     IRRewriter rewriter(&getContext());
     for (linalg::Conv2DNhwcHwcfOp conv : convs) {
       auto out = cast<RankedTensorType>(conv.getResultTypes()[0]);
@@ -240,27 +317,14 @@ struct CPUVectorizeConvPass
           conv = inner;
           t.filtersOuter = false;
         }
-      Location loc = conv.getLoc();
-      conv->setAttr(kTagAttr, tag);
-      // A schedule that does not apply leaves valid IR behind (each transform
-      // op applies whole or not at all): the convolution then takes the
-      // scalar path, with a warning rather than a failed compilation.
-      std::string firstError;
-      LogicalResult applied = success();
-      {
-        ScopedDiagnosticHandler capture(&getContext(), [&](Diagnostic &d) {
-          if (d.getSeverity() == DiagnosticSeverity::Error &&
-              firstError.empty())
-            firstError = d.str();
-          return success();
-        });
-        applied = applySchedule(func, convSchedule(t, out.getDimSize(2)),
-                                /*consumesRoot=*/false);
-      }
-      func.walk([](Operation *op) { op->removeAttr(kTagAttr); });
-      if (failed(applied))
-        emitWarning(loc) << "convolution not vectorized (" << firstError
-                         << "); it runs on the scalar path";
+      applyTo(func, conv, "convolution", convSchedule(t, out.getDimSize(2)));
+    }
+    for (linalg::MatmulOp mm : matmuls) {
+      auto a = cast<RankedTensorType>(mm.getInputs()[0].getType());
+      auto c = cast<RankedTensorType>(mm.getResultTypes()[0]);
+      applyTo(func, mm, "matmul",
+              matmulSchedule(c.getDimSize(0), c.getDimSize(1),
+                             a.getDimSize(1)));
     }
     static const char *kCleanup = R"mlir(
     transform.apply_patterns to %root {

@@ -8,6 +8,7 @@
 
 #include "LoweringUtils.h"
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
+#include "cnnc/Dialect/CNN/Transforms/Transforms.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -153,7 +154,6 @@ struct DenseLowering : OpConversionPattern<cnn::DenseOp> {
   matchAndRewrite(cnn::DenseOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
     Location loc = op.getLoc();
-    MLIRContext *ctx = rw.getContext();
     auto type = cast<RankedTensorType>(op.getType());
     double alpha = op.getAlpha().convertToDouble();
     double beta = op.getBeta().convertToDouble();
@@ -173,26 +173,35 @@ struct DenseLowering : OpConversionPattern<cnn::DenseOp> {
                          });
     else
       init = filledTensor(rw, loc, type, 0.0);
-    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-    // Iteration space (m, n, k).
-    AffineMap aMap = op.getTransposeA() ? AffineMap::get(3, 0, {d(2), d(0)}, ctx)
-                                        : AffineMap::get(3, 0, {d(0), d(2)}, ctx);
-    AffineMap bMap = op.getTransposeB() ? AffineMap::get(3, 0, {d(1), d(2)}, ctx)
-                                        : AffineMap::get(3, 0, {d(2), d(1)}, ctx);
-    AffineMap cMap = AffineMap::get(3, 0, {d(0), d(1)}, ctx);
-    SmallVector<utils::IteratorType> iters = {utils::IteratorType::parallel,
-                                              utils::IteratorType::parallel,
-                                              utils::IteratorType::reduction};
-    Value y = linalg::GenericOp::create(
-                  rw, loc, TypeRange{type},
-                  ValueRange{adaptor.getA(), adaptor.getB()}, init,
-                  ArrayRef<AffineMap>{aMap, bMap, cMap}, iters,
-                  [](OpBuilder &b, Location l, ValueRange args) {
-                    Value p = arith::MulFOp::create(b, l, args[0], args[1]);
-                    linalg::YieldOp::create(
-                        b, l, arith::AddFOp::create(b, l, args[2], p).getResult());
-                  })
-                  .getResult(0);
+    // Constant weights are laid out [K, N] at compile time: a linalg.matmul
+    // that codegen vectorizes along N.
+    Value b = adaptor.getB();
+    bool transposeB = op.getTransposeB();
+    if (transposeB && !op.getTransposeA())
+      if (auto values = cnn::getConstantFloats(b); succeeded(values)) {
+        auto bType = cast<RankedTensorType>(b.getType());
+        int64_t n = bType.getDimSize(0), k = bType.getDimSize(1);
+        SmallVector<float> kn(values->size());
+        for (int64_t i = 0; i < n; ++i)
+          for (int64_t j = 0; j < k; ++j)
+            kn[j * n + i] = (*values)[i * k + j];
+        std::string name = "weights.kn";
+        if (auto nameLoc = dyn_cast<NameLoc>(loc))
+          name = (nameLoc.getName().getValue() + ".kn").str();
+        b = cnn::createWeightConstant(
+            rw, loc, RankedTensorType::get({k, n}, bType.getElementType()),
+            kn, name);
+        transposeB = false;
+      }
+    Value y;
+    if (!op.getTransposeA() && !transposeB) {
+      y = linalg::MatmulOp::create(rw, loc, TypeRange{type},
+                                   ValueRange{adaptor.getA(), b}, init)
+              .getResult(0);
+    } else {
+      y = genericMatmul(rw, loc, type, adaptor.getA(), b, init,
+                        op.getTransposeA(), transposeB);
+    }
     if (!biasInInit && (alpha != 1.0 || bias)) {
       SmallVector<Value> ins = {y};
       if (bias)
@@ -211,6 +220,33 @@ struct DenseLowering : OpConversionPattern<cnn::DenseOp> {
     }
     rw.replaceOp(op, y);
     return success();
+  }
+
+  /// C += op(A) op(B) as a generic, for transposed operands that are not
+  /// compile-time constants.
+  static Value genericMatmul(OpBuilder &rw, Location loc,
+                             RankedTensorType type, Value a, Value b,
+                             Value init, bool transposeA, bool transposeB) {
+    MLIRContext *ctx = rw.getContext();
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    // Iteration space (m, n, k).
+    AffineMap aMap = transposeA ? AffineMap::get(3, 0, {d(2), d(0)}, ctx)
+                                : AffineMap::get(3, 0, {d(0), d(2)}, ctx);
+    AffineMap bMap = transposeB ? AffineMap::get(3, 0, {d(1), d(2)}, ctx)
+                                : AffineMap::get(3, 0, {d(2), d(1)}, ctx);
+    AffineMap cMap = AffineMap::get(3, 0, {d(0), d(1)}, ctx);
+    SmallVector<utils::IteratorType> iters = {utils::IteratorType::parallel,
+                                              utils::IteratorType::parallel,
+                                              utils::IteratorType::reduction};
+    return linalg::GenericOp::create(
+               rw, loc, TypeRange{type}, ValueRange{a, b}, init,
+               ArrayRef<AffineMap>{aMap, bMap, cMap}, iters,
+               [](OpBuilder &nb, Location l, ValueRange args) {
+                 Value p = arith::MulFOp::create(nb, l, args[0], args[1]);
+                 linalg::YieldOp::create(
+                     nb, l, arith::AddFOp::create(nb, l, args[2], p).getResult());
+               })
+        .getResult(0);
   }
 };
 
