@@ -45,7 +45,7 @@ LogicalResult mlir::cnnc::buildCPUPipeline(OpPassManager &pm,
                                            const CPUPipelineOptions &options) {
   std::string p;
   if (options.fuseElementwise)
-    p += "func.func(linalg-fuse-elementwise-ops,canonicalize,cse),";
+    p += "func.func(cnnc-fuse-elementwise,canonicalize,cse),";
   if (options.outlineLayers)
     p += "cnnc-outline-layers{instrument},";
   p += "func.func(cnnc-cpu-vectorize-conv{vector-bits=" +

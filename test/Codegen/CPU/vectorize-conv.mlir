@@ -80,3 +80,20 @@ func.func @negative_runtime_weights(%in: tensor<1x9x9x128xf32>, %w: tensor<3x3x1
   %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : tensor<1x9x9x128xf32>, tensor<3x3x128x256xf32>) outs(%f : tensor<1x7x7x256xf32>) -> tensor<1x7x7x256xf32>
   return %r : tensor<1x7x7x256xf32>
 }
+
+// -----
+
+// A dense layer (M = 1): blocks of 8 vectors of columns, K stepped by 4;
+// 1000 columns = 15 blocks of 64 and a 40-column tail. Constant weights are
+// packed per block (the splat here folds away; E2E tests check numbers).
+// AVX2-LABEL: func @dense
+// AVX2: scf.for %{{.*}} = %c0 to %c15 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x1000xf32>)
+// AVX2: scf.for %{{.*}} = %c0 to %c2048 step %c4 {{.*}} -> (tensor<1x64xf32>)
+// AVX2: vector.contract {{.*}} into vector<64xf32>
+// AVX2: scf.for %{{.*}} = %c0 to %c2048 step %c4 {{.*}} -> (tensor<1x40xf32>)
+// AVX2: vector.contract {{.*}} into vector<40xf32>
+func.func @dense(%a: tensor<1x2048xf32>, %init: tensor<1x1000xf32>) -> tensor<1x1000xf32> {
+  %w = arith.constant dense<0.5> : tensor<2048x1000xf32>
+  %r = linalg.matmul ins(%a, %w : tensor<1x2048xf32>, tensor<2048x1000xf32>) outs(%init : tensor<1x1000xf32>) -> tensor<1x1000xf32>
+  return %r : tensor<1x1000xf32>
+}
