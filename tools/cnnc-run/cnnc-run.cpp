@@ -549,6 +549,12 @@ bool compareOutput(const std::string &name, const HostTensor &actual,
   return true;
 }
 
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 void benchmark(cnnrt_model *model, std::vector<cnnrt_tensor> &in,
                std::vector<cnnrt_tensor> &out, const Options &opts) {
   for (int64_t i = 0; i < opts.warmupRuns; ++i)
@@ -562,9 +568,8 @@ void benchmark(cnnrt_model *model, std::vector<cnnrt_tensor> &in,
     ms.push_back(
         std::chrono::duration<double, std::milli>(stop - start).count());
   }
-  std::sort(ms.begin(), ms.end());
-  size_t n = ms.size();
-  double median = n % 2 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
+  double mid = median(ms);
+  double fastest = *std::min_element(ms.begin(), ms.end());
   // Three decimals for real models; significant digits for tiny ones that
   // would otherwise print as 0.000.
   auto formatMs = [](double v) {
@@ -572,14 +577,8 @@ void benchmark(cnnrt_model *model, std::vector<cnnrt_tensor> &in,
     std::snprintf(buf, sizeof(buf), v < 1 ? "%.3g" : "%.3f", v);
     return std::string(buf);
   };
-  std::cout << "latency: min " << formatMs(ms[0]) << " ms, median "
-            << formatMs(median) << " ms over " << n << " runs\n";
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  std::cout << "latency: min " << formatMs(fastest) << " ms, median "
+            << formatMs(mid) << " ms over " << ms.size() << " runs\n";
 }
 
 /// Per-layer medians over `runs` profiled runs, slowest first.

@@ -99,9 +99,7 @@ static linalg::Conv2DNhwcHwcfOp packFilterBlocks(RewriterBase &rw,
               (*values)[((y * kw + x) * c + i) * f + o];
   Location loc = conv.getLoc();
   rw.setInsertionPoint(conv);
-  std::string name = "weights.packed";
-  if (auto nameLoc = dyn_cast<NameLoc>(loc))
-    name = (nameLoc.getName().getValue() + ".packed").str();
+  std::string name = cnn::weightName(loc, "packed");
   Value packedWeights = cnn::createWeightConstant(
       rw, loc,
       RankedTensorType::get({blocks, kh, kw, c, ft}, wType.getElementType()),
@@ -172,9 +170,7 @@ static SmallVector<linalg::MatmulOp> packMatmulBlocks(RewriterBase &rw,
   int64_t blocks = n / nt, rest = n % nt;
   Location loc = mm.getLoc();
   rw.setInsertionPoint(mm);
-  std::string name = "weights.packed";
-  if (auto nameLoc = dyn_cast<NameLoc>(loc))
-    name = (nameLoc.getName().getValue() + ".packed").str();
+  std::string name = cnn::weightName(loc, "packed");
   SmallVector<float> packed(blocks * k * nt), tail(k * rest);
   for (int64_t i = 0; i < k; ++i)
     for (int64_t j = 0; j < n; ++j) {

@@ -42,9 +42,7 @@ Value weightsHWCF(OpBuilder &b, Location loc, Value weight) {
         for (int64_t x = 0; x < kw; ++x)
           hwcf[((y * kw + x) * c + i) * f + o] =
               (*values)[((o * c + i) * kh + y) * kw + x];
-  std::string name = "weights.hwcf";
-  if (auto nameLoc = dyn_cast<NameLoc>(loc))
-    name = (nameLoc.getName().getValue() + ".hwcf").str();
+  std::string name = cnn::weightName(loc, "hwcf");
   return cnn::createWeightConstant(
       b, loc, RankedTensorType::get({kh, kw, c, f}, type.getElementType()),
       hwcf, name);

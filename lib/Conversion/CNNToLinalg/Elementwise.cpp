@@ -185,9 +185,7 @@ struct DenseLowering : OpConversionPattern<cnn::DenseOp> {
         for (int64_t i = 0; i < n; ++i)
           for (int64_t j = 0; j < k; ++j)
             kn[j * n + i] = (*values)[i * k + j];
-        std::string name = "weights.kn";
-        if (auto nameLoc = dyn_cast<NameLoc>(loc))
-          name = (nameLoc.getName().getValue() + ".kn").str();
+        std::string name = cnn::weightName(loc, "kn");
         b = cnn::createWeightConstant(
             rw, loc, RankedTensorType::get({k, n}, bType.getElementType()),
             kn, name);

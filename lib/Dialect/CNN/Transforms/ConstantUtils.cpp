@@ -44,3 +44,9 @@ Value mlir::cnn::createWeightConstant(OpBuilder &b, Location loc,
         type, name, HeapAsmResourceBlob::allocateAndCopyInferAlign(values));
   return arith::ConstantOp::create(b, loc, attr);
 }
+
+std::string mlir::cnn::weightName(Location loc, StringRef suffix) {
+  if (auto nameLoc = dyn_cast<NameLoc>(loc))
+    return (nameLoc.getName().getValue() + "." + suffix).str();
+  return ("weights." + suffix).str();
+}

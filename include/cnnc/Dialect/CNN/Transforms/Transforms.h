@@ -15,6 +15,10 @@ namespace mlir::cnn {
 /// or dense_resource attribute), or failure when `value` is not one.
 FailureOr<SmallVector<float>> getConstantFloats(Value value);
 
+/// The name of a weight derived from the layer at `loc`: "<layer>.<suffix>"
+/// when `loc` names one, else "weights.<suffix>".
+std::string weightName(Location loc, StringRef suffix);
+
 /// An arith.constant holding `values`: a resource blob named after `name`,
 /// or a dense attribute when it is a splat.
 Value createWeightConstant(OpBuilder &b, Location loc, RankedTensorType type,
