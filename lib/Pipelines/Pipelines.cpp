@@ -56,7 +56,8 @@ LogicalResult mlir::cnnc::buildCPUPipeline(OpPassManager &pm,
        "buffer-results-to-out-params{hoist-static-allocs "
        "modify-public-functions},"
        "buffer-deallocation-pipeline,"
-       "func.func(cnnc-cpu-lower-vectors,canonicalize,cse,"
+       "cnnc-cpu-outline-parallel,"
+       "func.func(scf-forall-to-for,cnnc-cpu-lower-vectors,canonicalize,cse,"
        "cnnc-cpu-interchange-loops,convert-linalg-to-loops,"
        "convert-vector-to-scf{full-unroll}),"
        "canonicalize,cse,"
@@ -66,7 +67,7 @@ LogicalResult mlir::cnnc::buildCPUPipeline(OpPassManager &pm,
        "convert-arith-to-llvm,convert-index-to-llvm,"
        "convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
        "convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts,"
-       "canonicalize,cse";
+       "cnnc-cpu-lower-parallel-calls,canonicalize,cse";
   return parsePassPipeline(p, pm);
 }
 

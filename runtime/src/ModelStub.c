@@ -162,6 +162,20 @@ CNNRT_EXPORT const cnnrt_model_signature *cnnrt_lib_signature(void) {
   return &cnnc_model_signature;
 }
 
+/* The executor of the run in progress on this thread, if any. */
+static __thread const cnnrt_executor *currentExecutor;
+
+void cnnrt_parallel_for(cnnrt_task_fn fn, void *ctx, int64_t begin,
+                        int64_t end) {
+  if (begin >= end)
+    return;
+  const cnnrt_executor *e = currentExecutor;
+  if (e && e->parallel_for && end - begin > 1)
+    e->parallel_for(e->impl, fn, ctx, begin, end);
+  else
+    fn(ctx, begin, end);
+}
+
 /* The profile of the profiled run in progress on this thread, if any. */
 typedef struct Profile {
   double *seconds;
@@ -186,7 +200,8 @@ void cnnrt_layer_mark(int64_t id) {
 
 static int run(const cnnrt_tensor *inputs, size_t num_inputs,
                const cnnrt_tensor *outputs, size_t num_outputs,
-               double *layer_seconds, cnnrt_error *err) {
+               const cnnrt_executor *executor, double *layer_seconds,
+               cnnrt_error *err) {
   const cnnrt_model_signature *sig = &cnnc_model_signature;
   if (err)
     err->message[0] = '\0';
@@ -215,14 +230,16 @@ static int run(const cnnrt_tensor *inputs, size_t num_inputs,
   for (size_t i = 0; i < num_outputs; ++i)
     buffers[num_inputs + i] = outputs[i].data;
 
-  if (layer_seconds) {
-    Profile profile = {layer_seconds, sig->num_layers, -1, {0, 0}};
-    currentProfile = &profile;
-    cnnc_model_entry(buffers);
-    currentProfile = NULL;
-  } else {
-    cnnc_model_entry(buffers);
-  }
+  /* Saved and restored, so that a host calling a model from inside another
+   * model's parallel task (it should not) still gets back what it had. */
+  const cnnrt_executor *savedExecutor = currentExecutor;
+  Profile *savedProfile = currentProfile;
+  Profile profile = {layer_seconds, sig->num_layers, -1, {0, 0}};
+  currentExecutor = executor;
+  currentProfile = layer_seconds ? &profile : NULL;
+  cnnc_model_entry(buffers);
+  currentExecutor = savedExecutor;
+  currentProfile = savedProfile;
 
   if (buffers != stackBuffers)
     free(buffers);
@@ -232,7 +249,7 @@ static int run(const cnnrt_tensor *inputs, size_t num_inputs,
 CNNRT_EXPORT int cnnrt_lib_run(const cnnrt_tensor *inputs, size_t num_inputs,
                                const cnnrt_tensor *outputs, size_t num_outputs,
                                cnnrt_error *err) {
-  return run(inputs, num_inputs, outputs, num_outputs, NULL, err);
+  return run(inputs, num_inputs, outputs, num_outputs, NULL, NULL, err);
 }
 
 CNNRT_EXPORT int cnnrt_lib_run_profiled(const cnnrt_tensor *inputs,
@@ -245,5 +262,20 @@ CNNRT_EXPORT int cnnrt_lib_run_profiled(const cnnrt_tensor *inputs,
     setError(err, "cnnrt_lib_run_profiled: layer_seconds is NULL");
     return CNNRT_ERROR_INVALID_ARGUMENT;
   }
-  return run(inputs, num_inputs, outputs, num_outputs, layer_seconds, err);
+  return run(inputs, num_inputs, outputs, num_outputs, NULL, layer_seconds,
+             err);
+}
+
+CNNRT_EXPORT int cnnrt_lib_run_with(const cnnrt_tensor *inputs,
+                                    size_t num_inputs,
+                                    const cnnrt_tensor *outputs,
+                                    size_t num_outputs,
+                                    const cnnrt_executor *executor,
+                                    double *layer_seconds, cnnrt_error *err) {
+  if (executor && !executor->parallel_for) {
+    setError(err, "cnnrt_lib_run_with: executor has no parallel_for");
+    return CNNRT_ERROR_INVALID_ARGUMENT;
+  }
+  return run(inputs, num_inputs, outputs, num_outputs, executor,
+             layer_seconds, err);
 }

@@ -2,12 +2,14 @@
  *
  * Implements cnnrt.h on top of dlopen. The model library validates every run
  * itself (ModelStub.c), so this layer only finds the entry points, checks the
- * ABI version once at load time, and forwards calls. All state lives in the
- * cnnrt_model handle; nothing here is global or static-mutable.
+ * ABI version once at load time, and forwards calls with the process-wide
+ * thread pool (ThreadPool.c) as executor. All other state lives in the
+ * cnnrt_model handle.
  *
  *===----------------------------------------------------------------------===*/
 
 #include "cnnrt/cnnrt.h"
+#include "ThreadPool.h"
 
 #include <dlfcn.h>
 #include <stdarg.h>
@@ -20,13 +22,13 @@ typedef uint32_t (*AbiVersionFn)(void);
 typedef const cnnrt_model_signature *(*SignatureFn)(void);
 typedef int (*RunFn)(const cnnrt_tensor *, size_t, const cnnrt_tensor *, size_t,
                      cnnrt_error *);
-typedef int (*RunProfiledFn)(const cnnrt_tensor *, size_t, const cnnrt_tensor *,
-                             size_t, double *, cnnrt_error *);
+typedef int (*RunWithFn)(const cnnrt_tensor *, size_t, const cnnrt_tensor *,
+                         size_t, const cnnrt_executor *, double *,
+                         cnnrt_error *);
 
 struct cnnrt_model {
   void *handle;
-  RunFn run;
-  RunProfiledFn runProfiled;
+  RunWithFn runWith;
   const cnnrt_model_signature *signature;
 };
 
@@ -129,7 +131,7 @@ int cnnrt_load(const char *path, cnnrt_model **out, cnnrt_error *err) {
   AbiVersionFn abiVersion = NULL;
   SignatureFn signature = NULL;
   RunFn run = NULL;
-  RunProfiledFn runProfiled = NULL;
+  RunWithFn runWith = NULL;
   if (!lookup(handle, "cnnrt_lib_abi_version", &abiVersion,
               sizeof(abiVersion)) ||
       !lookup(handle, "cnnrt_lib_signature", &signature, sizeof(signature)) ||
@@ -165,15 +167,13 @@ int cnnrt_load(const char *path, cnnrt_model **out, cnnrt_error *err) {
     return CNNRT_ERROR_OUT_OF_MEMORY;
   }
   model->handle = handle;
-  model->run = run;
-  if (!lookup(handle, "cnnrt_lib_run_profiled", &runProfiled,
-              sizeof(runProfiled))) {
-    setError(err, "'%s' does not export cnnrt_lib_run_profiled", path);
+  if (!lookup(handle, "cnnrt_lib_run_with", &runWith, sizeof(runWith))) {
+    setError(err, "'%s' does not export cnnrt_lib_run_with", path);
     free(model);
     dlclose(handle);
     return CNNRT_ERROR_LOAD;
   }
-  model->runProfiled = runProfiled;
+  model->runWith = runWith;
   model->signature = sig;
   *out = model;
   return CNNRT_OK;
@@ -190,7 +190,8 @@ int cnnrt_run(cnnrt_model *model, const cnnrt_tensor *inputs, size_t num_inputs,
     setError(err, "cnnrt_run: model handle is NULL");
     return CNNRT_ERROR_INVALID_ARGUMENT;
   }
-  return model->run(inputs, num_inputs, outputs, num_outputs, err);
+  return model->runWith(inputs, num_inputs, outputs, num_outputs,
+                        cnnrtPoolExecutor(), NULL, err);
 }
 
 int cnnrt_run_profiled(cnnrt_model *model, const cnnrt_tensor *inputs,
@@ -201,9 +202,33 @@ int cnnrt_run_profiled(cnnrt_model *model, const cnnrt_tensor *inputs,
     setError(err, "cnnrt_run_profiled: model handle is NULL");
     return CNNRT_ERROR_INVALID_ARGUMENT;
   }
-  return model->runProfiled(inputs, num_inputs, outputs, num_outputs,
-                            layer_seconds, err);
+  if (!layer_seconds) {
+    setError(err, "cnnrt_run_profiled: layer_seconds is NULL");
+    return CNNRT_ERROR_INVALID_ARGUMENT;
+  }
+  return model->runWith(inputs, num_inputs, outputs, num_outputs,
+                        cnnrtPoolExecutor(), layer_seconds, err);
 }
+
+int cnnrt_set_num_threads(int n, cnnrt_error *err) {
+  if (err)
+    err->message[0] = '\0';
+  if (n < 1 || n > kCnnrtMaxThreads) {
+    setError(err, "cnnrt_set_num_threads: %d threads requested; expected 1 to %d",
+             n, (int)kCnnrtMaxThreads);
+    return CNNRT_ERROR_INVALID_ARGUMENT;
+  }
+  int got = cnnrtPoolResize(n);
+  if (got != n) {
+    setError(err,
+             "cnnrt_set_num_threads: could start only %d of %d threads", got,
+             n);
+    return CNNRT_ERROR_INTERNAL;
+  }
+  return CNNRT_OK;
+}
+
+int cnnrt_get_num_threads(void) { return cnnrtPoolThreads(); }
 
 static int findTensor(const cnnrt_tensor_info *infos, int32_t count,
                       const char *name) {

@@ -2,7 +2,8 @@
  *
  * Defines what cnnc generates into a model library (cnnc_model_entry and
  * cnnc_model_signature, both hidden) for a model y = 2 * x with x, y of shape
- * [1,4] f32. Linked with libcnnrt_model.a it is a complete model library, so
+ * [1,4] f32, computed by a parallel loop through cnnrt_parallel_for (so the
+ * thread pool is exercised too). Linked with libcnnrt_model.a it is a complete model library, so
  * the runtime and cnnc-run can be tested without the compiler.
  *
  * FAKE_MODEL_ABI_VERSION overrides the signature's ABI version to build a
@@ -30,9 +31,19 @@ static const cnnrt_tensor_info kOutputs[1] = {
 HIDDEN const cnnrt_model_signature cnnc_model_signature = {
     FAKE_MODEL_ABI_VERSION, 1, 1, kInputs, kOutputs, "fake_double", "host"};
 
+typedef struct Context {
+  const float *x;
+  float *y;
+} Context;
+
+/* One parallel loop iteration per element, as generated code splits rows. */
+static void doubleRange(void *ctx, int64_t begin, int64_t end) {
+  Context *c = (Context *)ctx;
+  for (int64_t i = begin; i < end; ++i)
+    c->y[i] = 2.0f * c->x[i];
+}
+
 HIDDEN void cnnc_model_entry(void **buffers) {
-  const float *x = (const float *)buffers[0];
-  float *y = (float *)buffers[1];
-  for (int i = 0; i < 4; ++i)
-    y[i] = 2.0f * x[i];
+  Context c = {(const float *)buffers[0], (float *)buffers[1]};
+  cnnrt_parallel_for(doubleRange, &c, 0, 4);
 }

@@ -256,6 +256,24 @@ static void testStaticHelpers(void) {
   cnnrt_unload(NULL);
 }
 
+/* The process-wide pool: sizes out of range are refused; every size runs
+ * the fake model's parallel loop correctly. */
+static void testThreads(cnnrt_model *model) {
+  cnnrt_error err;
+  EXPECT_CODE(cnnrt_set_num_threads(0, &err), CNNRT_ERROR_INVALID_ARGUMENT,
+              "expected 1 to 1024");
+  EXPECT_CODE(cnnrt_set_num_threads(5000, &err),
+              CNNRT_ERROR_INVALID_ARGUMENT, "5000 threads requested");
+  for (int n = 1; n <= 3; ++n) {
+    EXPECT_CODE(cnnrt_set_num_threads(n, &err), CNNRT_OK, "");
+    EXPECT(cnnrt_get_num_threads() == n);
+    int ok = 1;
+    for (int i = 0; i < 500 && ok; ++i)
+      ok = runOnce(model, (float)(n * 1000 + i));
+    EXPECT(ok);
+  }
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: %s FAKE_MODEL.so [BAD_ABI_MODEL.so]\n", argv[0]);
@@ -279,8 +297,14 @@ int main(int argc, char **argv) {
   EXPECT(runOnce(a, 1.0f));
   EXPECT(runOnce(b, -3.5f));
   testValidation(a);
+  testThreads(a);
 
-  /* Both handles in use from two threads at once. */
+  /* Both handles in use from two threads at once, with a two-thread pool:
+   * one run's loops take the pool, the other's run on their callers. */
+  {
+    cnnrt_error err2;
+    EXPECT(cnnrt_set_num_threads(2, &err2) == CNNRT_OK);
+  }
   ThreadArgs argsA = {a, 1.0f, 0}, argsB = {b, 100.0f, 0};
   pthread_t ta, tb;
   EXPECT(pthread_create(&ta, NULL, runMany, &argsA) == 0);

@@ -80,10 +80,10 @@ Timing:
                          of the FMA peak measured on this machine
   --peak                 measure and print the FMA peak (GFLOP/s, one
                          thread and all threads) of this machine
-  --threads T            requested thread count (also read from the
-                         CNNC_NUM_THREADS environment variable). Accepted for
-                         forward compatibility only: the code cnnc generates
-                         is single-threaded today, so it is currently ignored.
+  --threads T            threads that run the model (default: the
+                         CNNC_NUM_THREADS environment variable, else every
+                         CPU this process may use); 1 runs it on the calling
+                         thread alone
 
   --help, -h             show this help
 
@@ -112,8 +112,8 @@ struct Options {
   double rtol = 1e-3;
   int64_t benchRuns = 0;
   int64_t warmupRuns = 3;
-  // Recorded but unused until the generated code gains a thread pool.
-  int64_t threads = 1;
+  // 0: libcnnrt's default (CNNC_NUM_THREADS, else all available CPUs).
+  int64_t threads = 0;
   std::optional<uint64_t> randomSeed;
   bool quiet = false;
   bool help = false;
@@ -218,6 +218,9 @@ Options parseCommandLine(int argc, char **argv) {
       opts.warmupRuns = parseCount(name, value, 0);
     else if (name == "--threads") {
       opts.threads = parseCount(name, value, 1);
+      if (opts.threads > 1024)
+        throw UsageError("--threads expects at most 1024, got '" + value +
+                         "'");
       threadsGiven = true;
     } else if (name == "--random-inputs")
       opts.randomSeed = parseSeed(value);
@@ -578,7 +581,8 @@ void benchmark(cnnrt_model *model, std::vector<cnnrt_tensor> &in,
     return std::string(buf);
   };
   std::cout << "latency: min " << formatMs(fastest) << " ms, median "
-            << formatMs(mid) << " ms over " << ms.size() << " runs\n";
+            << formatMs(mid) << " ms over " << ms.size() << " runs, "
+            << cnnrt_get_num_threads() << " thread(s)\n";
 }
 
 /// Per-layer medians over `runs` profiled runs, slowest first.
@@ -608,7 +612,8 @@ void profile(cnnrt_model *model, std::vector<cnnrt_tensor> &in,
     for (size_t i = 0; i < n; ++i)
       perLayer[i].push_back(seconds[i]);
   }
-  cnnc::FmaPeak peak = cnnc::measureFmaPeak(1);
+  int threads = cnnrt_get_num_threads();
+  cnnc::FmaPeak peak = cnnc::measureFmaPeak(threads);
   struct Row {
     size_t index;
     double ms;
@@ -627,10 +632,10 @@ void profile(cnnrt_model *model, std::vector<cnnrt_tensor> &in,
   for (size_t i = 0; i < n; ++i)
     macs += sig.layers[i].macs;
   std::printf("profile: %zu layers, median of %lld runs; whole run %.3f ms, "
-              "%.1f GFLOP/s; FMA peak %.1f GFLOP/s (%s, 1 thread)\n",
+              "%.1f GFLOP/s; FMA peak %.1f GFLOP/s (%s, %d thread%s)\n",
               n, (long long)runs, total,
               total > 0 ? 2.0 * double(macs) / (total * 1e6) : 0.0,
-              peak.gflops, peak.isa.c_str());
+              peak.gflops, peak.isa.c_str(), threads, threads == 1 ? "" : "s");
   size_t nameWidth = 5;
   for (size_t i = 0; i < n; ++i)
     nameWidth = std::max(nameWidth, std::strlen(sig.layers[i].name));
@@ -675,9 +680,13 @@ int runTool(int argc, char **argv) {
       return 0;
   }
 
-  cnnrt_model *raw = nullptr;
   cnnrt_error err;
   err.message[0] = '\0';
+  if (opts.threads > 0 &&
+      cnnrt_set_num_threads(int(opts.threads), &err) != CNNRT_OK)
+    throw ToolError(err.message);
+
+  cnnrt_model *raw = nullptr;
   int code = cnnrt_load(opts.libraryPath.c_str(), &raw, &err);
   if (code != CNNRT_OK)
     throw ToolError(err.message);

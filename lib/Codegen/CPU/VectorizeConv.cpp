@@ -71,6 +71,45 @@ ConvTile mlir::cnnc::selectConvTile(int64_t ow, int64_t f, int64_t c,
   return t;
 }
 
+/// A slice of a tensor: offsets and sizes, unit strides.
+struct Slice {
+  SmallVector<OpFoldResult> offsets, sizes;
+};
+
+/// Builds `scf.forall (%block) in (count) shared_outs(%out = init)`: a loop
+/// whose iterations are independent, so the runtime may run them on several
+/// threads (cnnc-cpu-outline-parallel). `body` creates the work of one block
+/// from the block index and the shared output and returns the tile it
+/// computed with the slice of the output it belongs to.
+static scf::ForallOp
+buildBlockLoop(RewriterBase &rw, Location loc, int64_t count, Value init,
+               function_ref<std::pair<Value, Slice>(OpBuilder &, Value, Value)>
+                   body) {
+  auto forall = scf::ForallOp::create(
+      rw, loc, ArrayRef<OpFoldResult>{rw.getIndexAttr(count)},
+      ValueRange{init}, std::nullopt);
+  OpBuilder::InsertionGuard guard(rw);
+  rw.setInsertionPoint(forall.getTerminator());
+  std::pair<Value, Slice> tile = body(rw, forall.getInductionVars()[0],
+                                      forall.getRegionIterArgs()[0]);
+  rw.setInsertionPointToStart(forall.getTerminator().getBody());
+  SmallVector<OpFoldResult> ones(tile.second.offsets.size(),
+                                 rw.getIndexAttr(1));
+  tensor::ParallelInsertSliceOp::create(rw, loc, tile.first,
+                                        forall.getRegionIterArgs()[0],
+                                        tile.second.offsets,
+                                        tile.second.sizes, ones);
+  return forall;
+}
+
+/// `source[slice]` with unit strides.
+static Value extractSlice(OpBuilder &b, Location loc, RankedTensorType type,
+                          Value source, const Slice &slice) {
+  SmallVector<OpFoldResult> ones(slice.offsets.size(), b.getIndexAttr(1));
+  return tensor::ExtractSliceOp::create(b, loc, type, source, slice.offsets,
+                                        slice.sizes, ones);
+}
+
 /// Rewrites `conv` (constant HWCF weights, F a multiple of `ft` > ft) as a
 /// loop over blocks of `ft` filters whose weights are packed at compile time
 /// into [F/ft][KH][KW][C][ft]: each block's weights are then contiguous, so
@@ -113,38 +152,26 @@ static linalg::Conv2DNhwcHwcfOp packFilterBlocks(RewriterBase &rw,
       outType.getElementType());
   auto blockWType =
       RankedTensorType::get({kh, kw, c, ft}, wType.getElementType());
-  Value zero = arith::ConstantIndexOp::create(rw, loc, 0);
-  Value count = arith::ConstantIndexOp::create(rw, loc, blocks);
-  Value one = arith::ConstantIndexOp::create(rw, loc, 1);
   linalg::Conv2DNhwcHwcfOp inner;
-  auto loop = scf::ForOp::create(
-      rw, loc, zero, count, one, ValueRange{init},
-      [&](OpBuilder &b, Location l, Value block, ValueRange iterArgs) {
-        Value offset = arith::MulIOp::create(
-            b, l, block, arith::ConstantIndexOp::create(b, l, ft));
+  auto loop = buildBlockLoop(
+      rw, loc, blocks, init, [&](OpBuilder &b, Value block, Value shared) {
         auto i0 = b.getIndexAttr(0), i1 = b.getIndexAttr(1);
-        SmallVector<OpFoldResult> wOffsets = {block, i0, i0, i0, i0};
-        SmallVector<OpFoldResult> wSizes = {i1, b.getIndexAttr(kh),
-                                            b.getIndexAttr(kw),
-                                            b.getIndexAttr(c),
-                                            b.getIndexAttr(ft)};
-        SmallVector<OpFoldResult> ones5(5, i1), ones4(4, i1);
-        Value w = tensor::ExtractSliceOp::create(b, l, blockWType,
-                                                 packedWeights, wOffsets,
-                                                 wSizes, ones5);
-        SmallVector<OpFoldResult> oOffsets = {i0, i0, i0, offset};
-        SmallVector<OpFoldResult> oSizes = {
-            b.getIndexAttr(sliceType.getDimSize(0)),
-            b.getIndexAttr(sliceType.getDimSize(1)),
-            b.getIndexAttr(sliceType.getDimSize(2)), b.getIndexAttr(ft)};
-        Value out = tensor::ExtractSliceOp::create(b, l, iterArgs[0], oOffsets,
-                                                   oSizes, ones4);
+        Value offset = arith::MulIOp::create(
+            b, loc, block, arith::ConstantIndexOp::create(b, loc, ft));
+        Slice wSlice{{block, i0, i0, i0, i0},
+                     {i1, b.getIndexAttr(kh), b.getIndexAttr(kw),
+                      b.getIndexAttr(c), b.getIndexAttr(ft)}};
+        Value w = extractSlice(b, loc, blockWType, packedWeights, wSlice);
+        Slice oSlice{{i0, i0, i0, offset},
+                     {b.getIndexAttr(sliceType.getDimSize(0)),
+                      b.getIndexAttr(sliceType.getDimSize(1)),
+                      b.getIndexAttr(sliceType.getDimSize(2)),
+                      b.getIndexAttr(ft)}};
+        Value out = extractSlice(b, loc, sliceType, shared, oSlice);
         inner = linalg::Conv2DNhwcHwcfOp::create(
-            b, l, TypeRange{sliceType}, ValueRange{conv.getInputs()[0], w},
+            b, loc, TypeRange{sliceType}, ValueRange{conv.getInputs()[0], w},
             ValueRange{out}, conv.getStrides(), conv.getDilations());
-        Value updated = tensor::InsertSliceOp::create(
-            b, l, inner.getResult(0), iterArgs[0], oOffsets, oSizes, ones4);
-        scf::YieldOp::create(b, l, updated);
+        return std::make_pair(inner.getResult(0), oSlice);
       });
   rw.replaceOp(conv, loop.getResults());
   return inner;
@@ -188,33 +215,21 @@ static SmallVector<linalg::MatmulOp> packMatmulBlocks(RewriterBase &rw,
   int64_t m = cast<RankedTensorType>(init.getType()).getDimSize(0);
   auto sliceType = RankedTensorType::get({m, nt}, f32);
   SmallVector<linalg::MatmulOp> result;
-  Value zero = arith::ConstantIndexOp::create(rw, loc, 0);
-  Value count = arith::ConstantIndexOp::create(rw, loc, blocks);
-  Value one = arith::ConstantIndexOp::create(rw, loc, 1);
-  auto loop = scf::ForOp::create(
-      rw, loc, zero, count, one, ValueRange{init},
-      [&](OpBuilder &bb, Location l, Value block, ValueRange iterArgs) {
+  auto loop = buildBlockLoop(
+      rw, loc, blocks, init, [&](OpBuilder &bb, Value block, Value shared) {
         auto i0 = bb.getIndexAttr(0), i1 = bb.getIndexAttr(1);
         Value offset = arith::MulIOp::create(
-            bb, l, block, arith::ConstantIndexOp::create(bb, l, nt));
-        Value w = tensor::ExtractSliceOp::create(
-            bb, l, RankedTensorType::get({k, nt}, f32), packedB,
-            SmallVector<OpFoldResult>{block, i0, i0},
-            SmallVector<OpFoldResult>{i1, bb.getIndexAttr(k),
-                                      bb.getIndexAttr(nt)},
-            SmallVector<OpFoldResult>(3, i1));
-        SmallVector<OpFoldResult> offs = {i0, offset};
-        SmallVector<OpFoldResult> sizes = {bb.getIndexAttr(m),
-                                           bb.getIndexAttr(nt)};
-        SmallVector<OpFoldResult> ones(2, i1);
-        Value out = tensor::ExtractSliceOp::create(bb, l, iterArgs[0], offs,
-                                                   sizes, ones);
-        auto inner = linalg::MatmulOp::create(bb, l, TypeRange{sliceType},
+            bb, loc, block, arith::ConstantIndexOp::create(bb, loc, nt));
+        Value w = extractSlice(
+            bb, loc, RankedTensorType::get({k, nt}, f32), packedB,
+            Slice{{block, i0, i0},
+                  {i1, bb.getIndexAttr(k), bb.getIndexAttr(nt)}});
+        Slice oSlice{{i0, offset}, {bb.getIndexAttr(m), bb.getIndexAttr(nt)}};
+        Value out = extractSlice(bb, loc, sliceType, shared, oSlice);
+        auto inner = linalg::MatmulOp::create(bb, loc, TypeRange{sliceType},
                                               ValueRange{a, w}, ValueRange{out});
         result.push_back(inner);
-        Value updated = tensor::InsertSliceOp::create(
-            bb, l, inner.getResult(0), iterArgs[0], offs, sizes, ones);
-        scf::YieldOp::create(bb, l, updated);
+        return std::make_pair(inner.getResult(0), oSlice);
       });
   Value c = loop.getResult(0);
   if (rest) {
@@ -281,20 +296,30 @@ struct CPUVectorizeConvPass
         .str();
   }
 
-  /// The schedule of one convolution, matched by its tag.
-  static std::string convSchedule(const ConvTile &t, int64_t ow) {
+  /// The schedule of one convolution, matched by its tag. With
+  /// `parallelRows`, the output rows (and images) first become an
+  /// scf.forall, so that threads split the convolution by rows.
+  static std::string convSchedule(const ConvTile &t, int64_t ow,
+                                  bool parallelRows) {
     std::string s = llvm::formatv(R"mlir(
     %c = transform.structured.match ops{{["linalg.conv_2d_nhwc_hwcf"]} attributes{{{0} = 0 : i64} in %root : (!transform.any_op) -> !transform.any_op
 )mlir",
                                   kTagAttr)
                         .str();
+    StringRef conv = "c";
+    if (parallelRows) {
+      s += R"mlir(
+    %rows, %rows_loop = transform.structured.tile_using_forall %c tile_sizes [1, 1] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+)mlir";
+      conv = "rows";
+    }
     if (!t.split)
-      return s + tileAndVectorize("c", t.ow, t.f, t.c, t.filtersOuter);
+      return s + tileAndVectorize(conv, t.ow, t.f, t.c, t.filtersOuter);
     s += llvm::formatv(R"mlir(
-    %parts = transform.structured.split %c after {0} {{dimension = 2} : !transform.any_op
+    %parts = transform.structured.split %{1} after {0} {{dimension = 2} : !transform.any_op
     %main, %rest = transform.split_handle %parts : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
 )mlir",
-                       t.split)
+                       t.split, conv)
              .str();
     return s + tileAndVectorize("main", t.ow, t.f, t.c, t.filtersOuter) +
            tileAndVectorize("rest", ow - t.split, t.f, t.c, t.filtersOuter);
@@ -410,7 +435,11 @@ struct CPUVectorizeConvPass
           conv = inner;
           t.filtersOuter = false;
         }
-      applyTo(func, conv, "convolution", convSchedule(t, out.getDimSize(2)));
+      // Threads split a convolution by filter blocks when its weights are
+      // packed (the loop above is already parallel), else by output rows.
+      bool parallelRows = !t.filtersOuter && !conv->getParentOfType<scf::ForallOp>();
+      applyTo(func, conv, "convolution",
+              convSchedule(t, out.getDimSize(2), parallelRows));
     }
     for (linalg::MatmulOp whole : matmuls) {
       auto wc = cast<RankedTensorType>(whole.getResultTypes()[0]);

@@ -3,7 +3,8 @@
  * libcnnrt.so loads model libraries built by cnnc (dlopen), exposes their
  * signatures and runs them. Every fallible call returns a cnnrt_code and, when
  * given a non-NULL `err`, fills it with a message naming the offending tensor
- * or file. The library keeps no global mutable state: any number of models
+ * or file. The only global state is the thread pool that runs every model's
+ * parallel loops (cnnrt_set_num_threads); otherwise any number of models
  * (including the same file loaded twice) can be used side by side. Loading
  * the same file twice shares its code and weights (the dynamic loader maps a
  * file once), so it isolates nothing that the generated code itself shares.
@@ -56,6 +57,21 @@ CNNRT_API int cnnrt_run_profiled(cnnrt_model *model,
                                  const cnnrt_tensor *outputs,
                                  size_t num_outputs, double *layer_seconds,
                                  cnnrt_error *err);
+
+/* Threads that run models' parallel loops: one process-wide pool shared by
+ * every model, counting the calling thread. A loop started while another
+ * thread has the pool runs on its caller's thread alone, so several models
+ * run at once never oversubscribe the CPUs. The default is CNNC_NUM_THREADS
+ * when set, else the number of CPUs the process may run on. `n` must be in
+ * [1, 1024]; 1 runs everything on the caller's thread. Waits for a loop in
+ * progress. Returns CNNRT_OK or CNNRT_ERROR_INVALID_ARGUMENT, and
+ * CNNRT_ERROR_INTERNAL when fewer threads could be started (the pool keeps
+ * those it got). */
+CNNRT_API int cnnrt_set_num_threads(int n, cnnrt_error *err);
+
+/* The pool's current size (creating it with the default size on first
+ * use). */
+CNNRT_API int cnnrt_get_num_threads(void);
 
 /* Index of the input/output called `name`, or -1 when there is none. */
 CNNRT_API int cnnrt_find_input(const cnnrt_model *model, const char *name);

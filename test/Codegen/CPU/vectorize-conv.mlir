@@ -3,12 +3,15 @@
 
 // ResNet-50's 3x3 conv: AVX2 takes 4 pixels x 16 filters (8 ymm
 // accumulators), AVX-512 8 pixels x 32 filters (16 zmm); both step the input
-// channels by 4.
+// channels by 4. Threads split the output rows: the row loop is an
+// scf.forall writing one row each.
 // AVX2-LABEL: func @conv3x3
+// AVX2: scf.forall (%[[ROW:.*]]) in (56) shared_outs
 // AVX2: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c4
 // AVX2: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c16
 // AVX2: vector.contract {{.*}} : vector<4x4xf32>, vector<4x16xf32> into vector<4x16xf32>
 // AVX2-NOT: linalg.conv
+// AVX2: tensor.parallel_insert_slice %{{.*}}[0, %[[ROW]], 0, 0] [1, 1, 56, 64]
 // AVX512-LABEL: func @conv3x3
 // AVX512: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c8
 // AVX512: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c32
@@ -47,15 +50,17 @@ func.func @odd_shapes(%in: tensor<1x15x15x3xf32>, %w: tensor<3x3x3x10xf32>) -> t
 // Constant weights above 256 KiB (3x3x128x256 floats: 1.1 MiB) are packed
 // at compile time into blocks of the filter tile, [F/16][KH][KW][C][16] on
 // AVX2, and the filter-block loop goes outside the pixel loops: one block
-// stays in cache while every pixel uses it.
+// stays in cache while every pixel uses it. The block loop is the parallel
+// one (scf.forall); the rows are not split again.
 // (The splat weights here fold into vector constants; E2E tests check the
 // numbers of real packed weights.)
 // AVX2-LABEL: func @packed_filters
-// AVX2: scf.for %{{.*}} = %c0 to %c16 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x7x7x256xf32>)
+// AVX2: scf.forall (%{{.*}}) in (16) shared_outs(%{{.*}} = %{{.*}}) -> (tensor<1x7x7x256xf32>)
+// AVX2-NOT: scf.forall
 // AVX2: scf.for %{{.*}} = %c0 to %c7 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x7x6x16xf32>)
 // AVX2: vector.contract {{.*}} : vector<6x4xf32>, vector<4x16xf32> into vector<6x16xf32>
 // AVX512-LABEL: func @packed_filters
-// AVX512: scf.for %{{.*}} = %c0 to %c8 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x7x7x256xf32>)
+// AVX512: scf.forall (%{{.*}}) in (8) shared_outs(%{{.*}} = %{{.*}}) -> (tensor<1x7x7x256xf32>)
 func.func @packed_filters(%in: tensor<1x9x9x128xf32>) -> tensor<1x7x7x256xf32> {
   %cst = arith.constant 0.0 : f32
   %w = arith.constant dense<1.0> : tensor<3x3x128x256xf32>
@@ -68,9 +73,10 @@ func.func @packed_filters(%in: tensor<1x9x9x128xf32>) -> tensor<1x7x7x256xf32> {
 // -----
 
 // negative_: weights that are not constants cannot be packed; the schedule
-// still applies, with the filter loop outermost.
+// still applies, with the filter loop outermost (and serial: splitting rows
+// would read every filter block once per thread).
 // AVX2-LABEL: func @negative_runtime_weights
-// AVX2-NOT: iter_args({{.*}}) -> (tensor<1x7x7x256xf32>)
+// AVX2-NOT: scf.forall
 // AVX2: scf.for %{{.*}} = %c0 to %c256 step %c16
 // AVX2: vector.contract
 func.func @negative_runtime_weights(%in: tensor<1x9x9x128xf32>, %w: tensor<3x3x128x256xf32>) -> tensor<1x7x7x256xf32> {
@@ -87,7 +93,7 @@ func.func @negative_runtime_weights(%in: tensor<1x9x9x128xf32>, %w: tensor<3x3x1
 // 1000 columns = 15 blocks of 64 and a 40-column tail. Constant weights are
 // packed per block (the splat here folds away; E2E tests check numbers).
 // AVX2-LABEL: func @dense
-// AVX2: scf.for %{{.*}} = %c0 to %c15 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x1000xf32>)
+// AVX2: scf.forall (%{{.*}}) in (15) shared_outs(%{{.*}} = %{{.*}}) -> (tensor<1x1000xf32>)
 // AVX2: scf.for %{{.*}} = %c0 to %c2048 step %c4 {{.*}} -> (tensor<1x64xf32>)
 // AVX2: vector.contract {{.*}} into vector<64xf32>
 // AVX2: scf.for %{{.*}} = %c0 to %c2048 step %c4 {{.*}} -> (tensor<1x40xf32>)

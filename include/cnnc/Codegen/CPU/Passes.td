@@ -141,4 +141,59 @@ def OutlineLayersPass : Pass<"cnnc-outline-layers", "ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def OutlineParallelPass : Pass<"cnnc-cpu-outline-parallel", "ModuleOp"> {
+  let summary = "Outline the bodies of parallel loops for the runtime's "
+                "thread pool";
+  let description = [{
+    Runs after bufferization. Every outermost `scf.forall` with static
+    bounds becomes a call to a new private function
+    `@"cnnc_par.<function>.<k>"(%begin, %end, captures...)` that runs
+    iterations [begin, end) of the (linearized) loop; the call covers the
+    whole range, so the program means the same as before.
+    `cnnc-cpu-lower-parallel-calls` later turns the call into a
+    `cnnrt_parallel_for` that hands ranges to the threads.
+
+    Constants, `memref.get_global` and views of captured buffers are
+    recreated in the new function; other captures are passed and must be
+    scalars or statically shaped identity-layout memrefs (what the bare
+    pointer calling convention can pass). A loop that does not qualify
+    stays an `scf.forall` and runs serially (`scf-forall-to-for`).
+
+    Before:
+    ```mlir
+    scf.forall (%i) in (56) {
+      %row = memref.subview %out[0, %i, 0, 0] ...
+      ...
+    }
+    ```
+    After:
+    ```mlir
+    call @"cnnc_par.cnnc_layer.conv1.0"(%c0, %c56, %out, ...)
+    func.func private @"cnnc_par.cnnc_layer.conv1.0"(%begin: index,
+        %end: index, %out: memref<...>, ...) {
+      scf.for %i = %begin to %end step %c1 { ... }
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def LowerParallelCallsPass : Pass<"cnnc-cpu-lower-parallel-calls",
+                                  "ModuleOp"> {
+  let summary = "Hand the outlined parallel loops to cnnrt_parallel_for";
+  let description = [{
+    Runs on the LLVM dialect. For every function `@"cnnc_par.*"` made by
+    `cnnc-cpu-outline-parallel`, adds a task trampoline
+    `@"<name>.task"(ptr %ctx, i64 %begin, i64 %end)` that loads the captures
+    from a context struct and calls it, and rewrites every call
+    `@"cnnc_par.*"(%begin, %end, captures...)` into: store the captures into
+    a stack struct, then `cnnrt_parallel_for(@"<name>.task", %ctx, %begin,
+    %end)`. The runtime splits [begin, end) across its threads and falls
+    back to one call on the calling thread when it has none.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // CNNC_CODEGEN_CPU_PASSES_TD
