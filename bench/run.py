@@ -4,20 +4,23 @@
 For each network: generate it (scripts/cnnc_models.py, weights seed 0),
 compile it with `cnnc` (timed), load the library through libcnnrt (ctypes) and
 an onnxruntime session (CPU provider, all graph optimizations) per thread
-count, then time them alternately on the same seeded input: warm-up runs,
-then --runs rounds of (cnnc, onnxruntime at each thread count); medians. The
-FMA peak is measured in the same run (`cnnc-run --peak`).
+count, then time them alternately on the same seeded input: per thread
+count, warm-up runs, then --runs rounds of (a block of cnnc runs, a block of
+onnxruntime runs), each block after an idle pause; medians. The FMA peak is
+measured in the same run (`cnnc-run --peak`).
 
 Prints a markdown table and writes it, with the raw numbers, to
 OUT/bench.md, OUT/bench.json and a bar chart OUT/bench.svg (speedup over
 onnxruntime per network and thread count).
 
-cnnc's generated code is single-threaded today: its time is the same at
-every thread count, and the table says so.
+cnnc runs at the same thread counts as onnxruntime: libcnnrt's pool is
+resized (cnnrt_set_num_threads) before each thread count's rounds, so each
+round compares the two at equal threads.
 
 Usage:
-  bench/run.py [--only resnet50,googlenet] [--threads 1,2] [--runs 20]
-               [--warmup 3] [--out build/bench] [--cnnc-bin build/bin]
+  bench/run.py [--only resnet50,googlenet] [--threads 1,2] [--runs 10]
+               [--block 3] [--settle 0.3] [--warmup 3] [--out build/bench]
+               [--cnnc-bin build/bin]
 """
 
 import argparse
@@ -123,7 +126,14 @@ def load_runtime(lib_dir):
     rt.cnnrt_run.argtypes = [ctypes.c_void_p, ctypes.POINTER(CnnrtTensor), ctypes.c_size_t,
                              ctypes.POINTER(CnnrtTensor), ctypes.c_size_t, ctypes.c_char_p]
     rt.cnnrt_unload.argtypes = [ctypes.c_void_p]
+    rt.cnnrt_set_num_threads.argtypes = [ctypes.c_int, ctypes.c_char_p]
     return rt
+
+
+def set_threads(runtime, n):
+    err = ctypes.create_string_buffer(512)
+    if runtime.cnnrt_set_num_threads(n, err) != 0:
+        raise RuntimeError(err.value.decode())
 
 
 def measure_peak(cnnc_bin):
@@ -180,15 +190,24 @@ def bench_network(name, args, work, cnnc_bin, runtime):
     err = float(np.max(np.abs(cnnc.out_arrays[0] - ref)))
     scale = float(np.max(np.abs(ref))) or 1.0
 
-    for _ in range(args.warmup):
-        cnnc.run()
-        for t in args.threads:
+    times = {}
+    for t in args.threads:
+        set_threads(runtime, t)
+        for _ in range(args.warmup):
+            cnnc.run()
             run_ort(t)
-    times = {"cnnc": [], **{"ort%d" % t: [] for t in args.threads}}
-    for _ in range(args.runs):
-        times["cnnc"].append(timed(cnnc.run))
-        for t in args.threads:
-            times["ort%d" % t].append(timed(lambda: run_ort(t)))
+        times["cnnc%d" % t], times["ort%d" % t] = [], []
+        for _ in range(args.runs):
+            # onnxruntime's workers keep spinning for tens of milliseconds
+            # after a run (measured: cnnc at 2 threads runs 25% slower 50 ms
+            # after an onnxruntime run, as fast after 0.5 s). So the two
+            # alternate in blocks, each after an idle pause.
+            time.sleep(args.settle)
+            for _ in range(args.block):
+                times["cnnc%d" % t].append(timed(cnnc.run))
+            time.sleep(args.settle)
+            for _ in range(args.block):
+                times["ort%d" % t].append(timed(lambda: run_ort(t)))
     cnnc.close()
     med = {k: statistics.median(v) for k, v in times.items()}
     return {"network": name, "compile_s": compile_s, "max_abs_err": err,
@@ -202,7 +221,7 @@ def svg_chart(rows, threads):
     count (right of the 1.0 line: cnnc faster)."""
     bar_h, gap, left, width = 12, 8, 150, 520
     colors = ["#4c72b0", "#dd8452", "#55a868", "#c44e52"]
-    ratios = [[r["median_ms"]["ort%d" % t] / r["median_ms"]["cnnc"] for t in threads]
+    ratios = [[r["median_ms"]["ort%d" % t] / r["median_ms"]["cnnc%d" % t] for t in threads]
               for r in rows]
     top = max([2.0] + [x for rs in ratios for x in rs])
     scale = width / top
@@ -238,8 +257,12 @@ def main(argv=None):
     p.add_argument("--only", help="comma-separated networks (default: %s)"
                    % ",".join(DEFAULT_NETWORKS))
     p.add_argument("--threads", default="1,2",
-                   help="onnxruntime thread counts (default 1,2)")
-    p.add_argument("--runs", type=int, default=20)
+                   help="thread counts, for cnnc and onnxruntime alike (default 1,2)")
+    p.add_argument("--runs", type=int, default=10,
+                   help="rounds; each times --block runs of cnnc, then of onnxruntime")
+    p.add_argument("--block", type=int, default=3)
+    p.add_argument("--settle", type=float, default=0.3,
+                   help="idle seconds before each block (default 0.3)")
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--input-seed", type=int, default=1)
     p.add_argument("--out", default=os.path.join(ROOT, "build", "bench"))
@@ -263,27 +286,35 @@ def main(argv=None):
         print("[%s] generating, compiling, timing..." % name, file=sys.stderr)
         rows.append(bench_network(name, args, args.out, args.cnnc_bin, runtime))
 
-    head = ["network", "GMACs", "compile s", "cnnc ms (1T)"]
+    head = ["network", "GMACs", "compile s"]
     for t in args.threads:
-        head += ["ORT ms (%dT)" % t, "ratio %dT" % t]
-    head += ["cnnc GFLOP/s", "% peak (1T)", "max err / max |ref|"]
+        head += ["cnnc ms %dT" % t, "ORT ms %dT" % t, "ratio %dT" % t]
+    head += ["cnnc GFLOP/s %dT" % args.threads[0]]
+    head += ["%% peak %dT" % t for t in args.threads if str(t) in peak]
+    head += ["max err / max |ref|"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         ms = r["median_ms"]
-        gflops = 2.0 * r["macs"] / (ms["cnnc"] * 1e6)
-        cells = [r["network"], "%.3f" % (r["macs"] / 1e9), "%.1f" % r["compile_s"],
-                 "%.3f" % ms["cnnc"]]
+        cells = [r["network"], "%.3f" % (r["macs"] / 1e9), "%.1f" % r["compile_s"]]
         for t in args.threads:
-            cells += ["%.3f" % ms["ort%d" % t], "%.2f" % (ms["ort%d" % t] / ms["cnnc"])]
-        cells += ["%.1f" % gflops, "%.0f%%" % (100 * gflops / peak["1"]),
-                  "%.1e" % r["rel_err_to_scale"]]
+            cells += ["%.3f" % ms["cnnc%d" % t], "%.3f" % ms["ort%d" % t],
+                      "%.2f" % (ms["ort%d" % t] / ms["cnnc%d" % t])]
+        cells += ["%.1f" % (2.0 * r["macs"] / (ms["cnnc%d" % args.threads[0]] * 1e6))]
+        for t in args.threads:
+            if str(t) in peak:
+                gflops = 2.0 * r["macs"] / (ms["cnnc%d" % t] * 1e6)
+                cells += ["%.0f%%" % (100 * gflops / peak[str(t)])]
+        cells += ["%.1e" % r["rel_err_to_scale"]]
         lines.append("| " + " | ".join(cells) + " |")
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    header = ("cnnc vs onnxruntime %s on %s (%s), %s. FMA peak %.1f GFLOP/s on 1 thread. "
-              "Ratio = onnxruntime ms / cnnc ms (> 1: cnnc faster). cnnc runs on 1 thread "
-              "(no thread pool yet). Medians of %d alternating runs after %d warm-up runs."
-              % (ort.__version__, platform.node(), peak["isa"], when, peak["1"],
-                 args.runs, args.warmup))
+    peaks = ", ".join("%.1f GFLOP/s on %s thread%s" % (v, k, "" if k == "1" else "s")
+                      for k, v in peak.items() if k != "isa")
+    header = ("cnnc vs onnxruntime %s on %s (%s), %s. FMA peak %s. "
+              "Ratio = onnxruntime ms / cnnc ms at the same thread count (> 1: cnnc "
+              "faster). Medians of %d runs each, in %d alternating blocks of %d after "
+              "%.1f s idle, after %d warm-up runs."
+              % (ort.__version__, platform.node(), peak["isa"], when, peaks,
+                 args.runs * args.block, args.runs, args.block, args.settle, args.warmup))
     table = header + "\n\n" + "\n".join(lines) + "\n"
     print(table)
     with open(os.path.join(args.out, "bench.md"), "w") as f:

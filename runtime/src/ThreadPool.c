@@ -24,6 +24,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,27 +37,34 @@ enum { kSpinNanoseconds = 200 * 1000 };
  * hold up the loop, but not so many that chunks lose their locality. */
 enum { kChunksPerThread = 4 };
 
+/* The claim word of a loop: chunks taken so far (low 20 bits) and the
+ * number of chunks (next 20 bits). One word, so that a claim (a CAS) sees
+ * both at once and can never take a chunk of a finished loop. */
+enum { kChunkBits = 20 };
+static const uint64_t kChunkMask = (1u << kChunkBits) - 1;
+
 typedef struct Pool {
   pthread_mutex_t control; /* held while the pool is created or resized */
   pthread_mutex_t busy;    /* held by the thread running a loop on the pool */
   pthread_mutex_t lock;    /* guards the sleeping below */
   pthread_cond_t wake;     /* a new loop or stop */
-  pthread_cond_t done;     /* the last worker finished its part of a loop */
+  pthread_cond_t done;     /* the last chunk of a loop finished */
 
   int numThreads; /* including the calling thread; 0 before first use */
   int numWorkers;
   pthread_t *workers;
 
-  /* The loop in progress; written by the caller before `generation` is
-   * bumped (release), read by workers after they see it (acquire). */
+  /* The loop in progress: written by the caller before it stores `claims`
+   * (release); read by a thread after its claim succeeds (acquire). The
+   * caller rewrites them only once every claimed chunk has completed. */
   cnnrt_task_fn fn;
   void *ctx;
-  int64_t begin, end, chunk, numChunks;
-  atomic_llong nextChunk;
-  atomic_int pending; /* workers that have not finished this loop */
+  int64_t begin, end, chunk;
+  _Atomic uint64_t claims;
+  atomic_llong completed;
+  /* Bumped for each loop; idle workers wait for it to change. */
   atomic_ullong generation;
-  /* `generation` when the workers were started: a worker that starts after
-   * the first loop was published must still take part in it. */
+  /* `generation` when the workers were started. */
   unsigned long long startGeneration;
   atomic_int stop;
 } Pool;
@@ -83,16 +91,32 @@ static inline void cpuRelax(void) {
 #endif
 }
 
-/* Takes chunks of the current loop until there are none left. */
+/* Takes chunks of the current loop until there are none left. A worker
+ * that wakes late finds none and does nothing: the caller never waits for
+ * a worker that is not running, only for chunks that were claimed. */
 static void runChunks(Pool *p) {
   for (;;) {
-    long long c = atomic_fetch_add_explicit(&p->nextChunk, 1,
-                                            memory_order_relaxed);
-    if (c >= p->numChunks)
-      return;
-    int64_t b = p->begin + c * p->chunk;
+    uint64_t v = atomic_load_explicit(&p->claims, memory_order_acquire);
+    uint64_t count;
+    for (;;) {
+      count = (v >> kChunkBits) & kChunkMask;
+      if ((v & kChunkMask) >= count)
+        return;
+      if (atomic_compare_exchange_weak_explicit(&p->claims, &v, v + 1,
+                                                memory_order_acq_rel,
+                                                memory_order_acquire))
+        break;
+    }
+    int64_t b = p->begin + (int64_t)(v & kChunkMask) * p->chunk;
     int64_t e = b + p->chunk < p->end ? b + p->chunk : p->end;
     p->fn(p->ctx, b, e);
+    if (atomic_fetch_add_explicit(&p->completed, 1, memory_order_acq_rel) +
+            1 ==
+        (long long)count) {
+      pthread_mutex_lock(&p->lock);
+      pthread_cond_signal(&p->done);
+      pthread_mutex_unlock(&p->lock);
+    }
   }
 }
 
@@ -121,11 +145,6 @@ static void *workerMain(void *arg) {
       return NULL;
     seen = g;
     runChunks(p);
-    if (atomic_fetch_sub_explicit(&p->pending, 1, memory_order_acq_rel) == 1) {
-      pthread_mutex_lock(&p->lock);
-      pthread_cond_signal(&p->done);
-      pthread_mutex_unlock(&p->lock);
-    }
   }
 }
 
@@ -244,15 +263,16 @@ static void poolParallelFor(void *impl, cnnrt_task_fn fn, void *ctx,
   }
   int64_t wanted = (int64_t)p->numThreads * kChunksPerThread;
   int64_t chunk = (n + wanted - 1) / wanted;
+  int64_t numChunks = (n + chunk - 1) / chunk;
   p->fn = fn;
   p->ctx = ctx;
   p->begin = begin;
   p->end = end;
   p->chunk = chunk;
-  p->numChunks = (n + chunk - 1) / chunk;
-  atomic_store_explicit(&p->nextChunk, 0, memory_order_relaxed);
-  atomic_store_explicit(&p->pending, p->numWorkers, memory_order_relaxed);
-  /* Publish; the lock orders the bump against a worker about to sleep. */
+  atomic_store_explicit(&p->completed, 0, memory_order_relaxed);
+  atomic_store_explicit(&p->claims, (uint64_t)numChunks << kChunkBits,
+                        memory_order_release);
+  /* Wake the workers; the lock orders the bump against one about to sleep. */
   pthread_mutex_lock(&p->lock);
   atomic_fetch_add_explicit(&p->generation, 1, memory_order_release);
   pthread_cond_broadcast(&p->wake);
@@ -260,14 +280,17 @@ static void poolParallelFor(void *impl, cnnrt_task_fn fn, void *ctx,
 
   runChunks(p);
 
-  /* Every worker must be done before the loop's context goes away. */
+  /* Chunks claimed by workers must finish before the loop's context goes
+   * away. */
   double spinUntil = nowSeconds() + kSpinNanoseconds * 1e-9;
   unsigned spins = 0;
-  while (atomic_load_explicit(&p->pending, memory_order_acquire) != 0) {
+  while (atomic_load_explicit(&p->completed, memory_order_acquire) !=
+         numChunks) {
     cpuRelax();
     if ((++spins & 255) == 0 && nowSeconds() > spinUntil) {
       pthread_mutex_lock(&p->lock);
-      while (atomic_load_explicit(&p->pending, memory_order_acquire) != 0)
+      while (atomic_load_explicit(&p->completed, memory_order_acquire) !=
+             numChunks)
         pthread_cond_wait(&p->done, &p->lock);
       pthread_mutex_unlock(&p->lock);
     }
