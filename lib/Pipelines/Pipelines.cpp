@@ -50,7 +50,8 @@ LogicalResult mlir::cnnc::buildCPUPipeline(OpPassManager &pm,
     p += "cnnc-outline-layers{instrument},";
   p += "func.func(cnnc-cpu-vectorize-conv{vector-bits=" +
        std::to_string(options.vectorBits) +
-       "},canonicalize,loop-invariant-subset-hoisting,canonicalize,cse),";
+       "},cnnc-cpu-parallelize,canonicalize,loop-invariant-subset-hoisting,"
+       "canonicalize,cse),";
   p += "one-shot-bufferize{bufferize-function-boundaries "
        "function-boundary-type-conversion=identity-layout-map},"
        "buffer-results-to-out-params{hoist-static-allocs "

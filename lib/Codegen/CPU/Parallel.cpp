@@ -14,6 +14,7 @@
 #include "cnnc/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Transforms/RegionUtils.h"
@@ -22,6 +23,7 @@
 namespace mlir::cnnc {
 #define GEN_PASS_DEF_LOWERPARALLELCALLSPASS
 #define GEN_PASS_DEF_OUTLINEPARALLELPASS
+#define GEN_PASS_DEF_PARALLELIZEPASS
 #include "cnnc/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::cnnc
 
@@ -30,6 +32,77 @@ using namespace mlir;
 static constexpr llvm::StringLiteral kParallelPrefix = "cnnc_par.";
 static constexpr llvm::StringLiteral kTaskSuffix = ".task";
 static constexpr llvm::StringLiteral kParallelFor = "cnnrt_parallel_for";
+
+//===----------------------------------------------------------------------===//
+// cnnc-cpu-parallelize
+//===----------------------------------------------------------------------===//
+
+/// Iterations a parallel loop should have for the threads to balance.
+static constexpr int64_t kParallelTiles = 16;
+
+namespace {
+struct ParallelizePass
+    : public cnnc::impl::ParallelizePassBase<ParallelizePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<linalg::LinalgOp> ops;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      // Top level only: ops inside loops belong to a schedule already.
+      if (isa<func::FuncOp>(op->getParentOp()) && op.hasPureTensorSemantics())
+        ops.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : ops) {
+      SmallVector<int64_t> tiles = chooseTiles(op);
+      if (tiles.empty())
+        continue;
+      scf::SCFTilingOptions options;
+      options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+      options.setTileSizes(getAsIndexOpFoldResult(&getContext(), tiles));
+      rewriter.setInsertionPoint(op);
+      FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), options);
+      if (failed(tiled))
+        continue; // stays serial, still correct
+      rewriter.replaceOp(op, tiled->replacements);
+    }
+  }
+
+  /// Tile sizes (1 on the split dimensions, 0 elsewhere), or none when the
+  /// op should stay serial.
+  SmallVector<int64_t> chooseTiles(linalg::LinalgOp op) const {
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    int64_t work = 1;
+    for (int64_t r : ranges) {
+      if (ShapedType::isDynamic(r))
+        return {};
+      work *= r;
+    }
+    if (work < minWork)
+      return {};
+    // The innermost parallel dimension of the output stays whole.
+    SmallVector<utils::IteratorType> kinds = op.getIteratorTypesArray();
+    AffineMap out = op.getIndexingMapMatchingResult(op->getResult(0));
+    std::optional<unsigned> innermost;
+    if (out.getNumResults() > 0)
+      if (auto d = dyn_cast<AffineDimExpr>(out.getResults().back()))
+        innermost = d.getPosition();
+    SmallVector<int64_t> tiles(ranges.size(), 0);
+    int64_t count = 1;
+    for (unsigned d = 0; d < ranges.size() && count < kParallelTiles; ++d) {
+      if (kinds[d] != utils::IteratorType::parallel || ranges[d] < 2 ||
+          d == innermost)
+        continue;
+      tiles[d] = 1;
+      count *= ranges[d];
+    }
+    if (count < 2)
+      return {};
+    return tiles;
+  }
+};
+} // namespace
 
 //===----------------------------------------------------------------------===//
 // cnnc-cpu-outline-parallel

@@ -141,6 +141,40 @@ def OutlineLayersPass : Pass<"cnnc-outline-layers", "ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def ParallelizePass : Pass<"cnnc-cpu-parallelize", "func::FuncOp"> {
+  let summary = "Split the remaining linalg ops across threads with "
+                "scf.forall";
+  let description = [{
+    Runs after `cnnc-cpu-vectorize-conv`, which already made the loops of
+    the convolutions and matmuls it scheduled parallel. Every other linalg
+    op on tensors at the top level of a function (depthwise and grouped
+    convolutions, pooling, elementwise and epilogue ops, transposes) with at
+    least `min-work` loop iterations is tiled by 1 along its outer non-unit
+    parallel dimensions, outermost first, until the tiles number at least
+    16: an `scf.forall` whose iterations the runtime splits across threads.
+    The innermost dimension is never split (it is the one that vectorizes),
+    nor is any reduction.
+
+    Before:
+    ```mlir
+    %r = linalg.generic {iterator_types = ["parallel", "parallel",
+        "parallel", "parallel"]} ins(%x : tensor<1x56x56x64xf32>) ...
+    ```
+    After:
+    ```mlir
+    %r = scf.forall (%h) in (56) shared_outs(%o = %init) {
+      ... linalg.generic on tensor<1x1x56x64xf32> ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", /*default=*/"32768",
+           "Ops with fewer loop iterations than this stay serial">
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def OutlineParallelPass : Pass<"cnnc-cpu-outline-parallel", "ModuleOp"> {
   let summary = "Outline the bodies of parallel loops for the runtime's "
                 "thread pool";
