@@ -1,6 +1,7 @@
 //===- NetworkReport.cpp - per-layer report of a cnn network --------------===//
 
 #include "cnnc/Analysis/NetworkReport.h"
+#include "cnnc/Dialect/CNN/Transforms/Transforms.h"
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -91,11 +92,20 @@ static std::pair<int64_t, std::string> describe(Operation *op) {
       });
 }
 
-FailureOr<NetworkReport> mlir::cnnc::buildNetworkReport(ModuleOp module) {
-  auto func = module.lookupSymbol<func::FuncOp>("cnnc_main");
-  if (!func)
-    return module.emitError("no function @cnnc_main to report on");
+FailureOr<NetworkReport> mlir::cnnc::buildNetworkReport(ModuleOp original) {
+  auto mainFunc = original.lookupSymbol<func::FuncOp>("cnnc_main");
+  if (!mainFunc)
+    return original.emitError("no function @cnnc_main to report on");
   NetworkReport report;
+  mainFunc.walk([&](Operation *op) {
+    report.inceptionBlocks += isa<cnn::InceptionOp>(op);
+    report.residualBlocks += isa<cnn::ResidualOp>(op);
+  });
+  // Layers are reported one by one: blocks are looked through, on a copy.
+  OwningOpRef<ModuleOp> flat = original.clone();
+  cnn::inlineBlocks(*flat);
+  ModuleOp module = *flat;
+  auto func = module.lookupSymbol<func::FuncOp>("cnnc_main");
   llvm::DenseSet<Value> countedParams;
   // Last use of every activation, for the liveness walk.
   llvm::DenseMap<Value, Operation *> lastUse;
@@ -198,4 +208,6 @@ void mlir::cnnc::printNetworkReport(const NetworkReport &report,
      << ", activations " << human(report.activationBytes, "B")
      << " in all, peak live " << human(report.peakActivationBytes, "B")
      << "\n";
+  os << "blocks: " << report.inceptionBlocks << " inception, "
+     << report.residualBlocks << " residual\n";
 }

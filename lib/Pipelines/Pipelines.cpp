@@ -30,15 +30,17 @@ using namespace mlir::cnnc;
 
 LogicalResult mlir::cnnc::buildCNNGraphPipeline(OpPassManager &pm) {
   return parsePassPipeline(
-      "func.func(canonicalize,cnn-fold-batchnorm,cnn-fuse-activation,cse)", pm);
+      "func.func(canonicalize,cnn-fold-batchnorm,cnn-fuse-activation,cse,"
+      "cnn-recognize-blocks)",
+      pm);
 }
 
 LogicalResult mlir::cnnc::buildCNNToLinalgPipeline(
     OpPassManager &pm, const CNNToLinalgPipelineOptions &options) {
   if (options.graphPasses && failed(buildCNNGraphPipeline(pm)))
     return failure();
-  return parsePassPipeline("func.func(convert-cnn-to-linalg,canonicalize,cse)",
-                           pm);
+  return parsePassPipeline(
+      "func.func(cnn-inline-blocks,convert-cnn-to-linalg,canonicalize,cse)", pm);
 }
 
 LogicalResult mlir::cnnc::buildCPUPipeline(OpPassManager &pm,

@@ -1,6 +1,7 @@
 // Every --emit stage of the driver on one small network, and the target
 // choices. The numerical checks of the same stages live in test/E2E.
 // RUN: cnnc %s --emit=cnn | FileCheck %s --check-prefix=CNN
+// RUN: cnnc %s --emit=cnn-opt | FileCheck %s --check-prefix=CNNOPT
 // RUN: cnnc %s --emit=linalg | FileCheck %s --check-prefix=LINALG
 // RUN: cnnc %s --emit=llvm-dialect | FileCheck %s --check-prefix=LLVMDIALECT
 // RUN: cnnc %s --emit=llvm | FileCheck %s --check-prefix=LLVMIR
@@ -12,6 +13,8 @@
 // RUN: cnnc-opt %s --cnnc-cnn-to-linalg-pipeline --cnnc-cpu-pipeline | FileCheck %s --check-prefix=LLVMDIALECT
 // Re-entry: the output of every MLIR stage compiles on to a working library.
 // RUN: cnnc %s --emit=cnn -o %t.cnn.mlir && cnnc %t.cnn.mlir -o %t.cnn.so
+// RUN: cnnc %s --emit=cnn-opt -o %t.cnnopt.mlir && cnnc %t.cnnopt.mlir -o %t.cnnopt.so
+// RUN: cnnc-run %t.cnnopt.so --random-inputs 5 --expect scores=%t.out0/scores.npy --atol 0 --rtol 0 | FileCheck %s --check-prefix=SAME
 // RUN: cnnc %s --emit=linalg -o %t.linalg.mlir && cnnc %t.linalg.mlir -o %t.linalg.so
 // RUN: cnnc %s --emit=llvm-dialect -o %t.llvm.mlir && cnnc %t.llvm.mlir -o %t.llvm.so
 // RUN: cnnc %s -o %t.native.so && cnnc-run %t.native.so --random-inputs 5 --output-dir %t.out0 > /dev/null
@@ -25,6 +28,9 @@
 
 // CNN: cnn.conv2d
 // CNN: cnn.relu
+// After the graph passes the relu is the convolution's epilogue.
+// CNNOPT: cnn.conv2d {{.*}} activation = "relu"
+// CNNOPT-NOT: cnn.relu
 // LINALG: linalg.conv_2d_nhwc_hwcf
 // LINALG-NOT: cnn.
 // LLVMDIALECT: llvm.func @cnnc_main(%{{.*}}: !llvm.ptr {{.*}}, %{{.*}}: !llvm.ptr

@@ -42,7 +42,7 @@ using namespace mlir::cnnc;
 namespace cl = llvm::cl;
 
 namespace {
-enum class Emit { AST, ONNX, CNN, Linalg, LLVMDialect, LLVMIR, Asm, Obj, SO };
+enum class Emit { AST, ONNX, CNN, CNNOpt, Linalg, LLVMDialect, LLVMIR, Asm, Obj, SO };
 
 cl::OptionCategory cat("cnnc options");
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx|.onnxtxt|.cnn|.mlir>"),
@@ -57,6 +57,9 @@ cl::opt<Emit> emit(
                clEnumValN(Emit::ONNX, "onnx",
                           "ONNX model of the cnn-level network"),
                clEnumValN(Emit::CNN, "cnn", "cnn dialect (after import)"),
+               clEnumValN(Emit::CNNOpt, "cnn-opt",
+                          "cnn dialect after the graph passes (batch norm "
+                          "folded, epilogues fused, blocks recognized)"),
                clEnumValN(Emit::Linalg, "linalg", "linalg on tensors"),
                clEnumValN(Emit::LLVMDialect, "llvm-dialect",
                           "MLIR LLVM dialect"),
@@ -289,9 +292,15 @@ int main(int argc, char **argv) {
     file->keep();
     return 0;
   }
-  if (emit == Emit::CNN) {
+  if (emit == Emit::CNN || emit == Emit::CNNOpt) {
     if (!hasCNNOps(*module) && !module->lookupSymbol(kEntryFunctionName))
       return fail("input is past the cnn stage");
+    if (emit == Emit::CNNOpt && !noGraphPasses) {
+      PassManager graph(&context);
+      if (failed(applyPassManagerCLOptions(graph)) ||
+          failed(buildCNNGraphPipeline(graph)) || failed(graph.run(*module)))
+        return 1;
+    }
     return printModule();
   }
 

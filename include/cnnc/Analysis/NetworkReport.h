@@ -30,6 +30,8 @@ struct NetworkReport {
   int64_t parameterBytes = 0;  ///< constant operands (weights), each once
   int64_t activationBytes = 0; ///< sum of all layer outputs
   int64_t peakActivationBytes = 0; ///< max bytes live at once, program order
+  int64_t inceptionBlocks = 0; ///< cnn.inception ops (cnn-recognize-blocks)
+  int64_t residualBlocks = 0;  ///< cnn.residual ops
 };
 
 /// Builds the report of the entry function of a module at the cnn level.

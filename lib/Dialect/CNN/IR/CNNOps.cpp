@@ -42,6 +42,36 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, OptLoc loc,
               types);
 }
 
+/// A block op: one region with one block whose single argument has the
+/// input's type, ending in a yield of the result's type.
+static LogicalResult verifyBlockOp(Operation *op, Region &body, Value input,
+                                   Value output) {
+  Block &block = body.front();
+  if (block.getNumArguments() != 1 ||
+      block.getArgument(0).getType() != input.getType())
+    return op->emitOpError("body must take one argument of the input type ")
+           << input.getType();
+  auto yield = dyn_cast<YieldOp>(block.getTerminator());
+  if (!yield)
+    return op->emitOpError("body must end with cnn.yield");
+  if (yield.getValue().getType() != output.getType())
+    return op->emitOpError("yields ")
+           << yield.getValue().getType() << " but the result is "
+           << output.getType();
+  return success();
+}
+
+LogicalResult InceptionOp::verify() {
+  return verifyBlockOp(*this, getBody(), getInput(), getOutput());
+}
+
+LogicalResult ResidualOp::verify() {
+  if (getSkip() != "identity" && getSkip() != "projection")
+    return emitOpError("skip must be \"identity\" or \"projection\", not \"")
+           << getSkip() << "\"";
+  return verifyBlockOp(*this, getBody(), getInput(), getOutput());
+}
+
 LogicalResult Conv2DOp::verify() {
   if (getResidual() && getResidual().getType() != getType())
     return emitOpError("residual of type ")

@@ -12,6 +12,7 @@
 include "cnnc/Dialect/CNN/IR/CNNBase.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
 
 //===----------------------------------------------------------------------===//
 // Convolution and pooling
@@ -339,6 +340,71 @@ def CNN_PadOp : CNN_Op<"pad", [Pure, InferTypeOpAdaptor]> {
     $input `pads` `=` $pads `mode` `=` $mode `value` `=` $value attr-dict
     `:` type($input) `->` type($output)
   }];
+}
+
+//===----------------------------------------------------------------------===//
+// Network blocks (cnn-recognize-blocks)
+//===----------------------------------------------------------------------===//
+
+class CNN_BlockOp<string mnemonic, string what> : CNN_Op<mnemonic,
+    [RecursiveMemoryEffects, SingleBlock]> {
+  let summary = what;
+  let arguments = (ins CNN_Tensor:$input);
+  let results = (outs CNN_Tensor:$output);
+  let regions = (region SizedRegion<1>:$body);
+  let hasVerifier = 1;
+}
+
+def CNN_InceptionOp : CNN_BlockOp<"inception",
+    "an inception block: branches from one input concatenated on channels"> {
+  let description = [{
+    The region's argument is the block input; the ops of every branch and
+    the concatenation are inside; `cnn.yield` returns the concatenation.
+    Made by `cnn-recognize-blocks`; lowering inlines the region.
+    ```mlir
+    %y = cnn.inception %x : tensor<1x192x28x28xf32> -> tensor<1x256x28x28xf32> {
+    ^bb0(%in: tensor<1x192x28x28xf32>):
+      %a = cnn.conv2d %in, %w1, %b1 ... activation = "relu" ...
+      %b = cnn.conv2d %in, %w2, %b2 ...
+      ...
+      %c = cnn.concat %a, %b, ... axis = 1 : ...
+      cnn.yield %c : tensor<1x256x28x28xf32>
+    }
+    ```
+  }];
+  let assemblyFormat =
+      "$input attr-dict `:` type($input) `->` type($output) $body";
+}
+
+def CNN_ResidualOp : CNN_BlockOp<"residual",
+    "a residual block: a body plus an identity or projection skip"> {
+  let description = [{
+    The region's argument is the block input; the body, the skip (nothing
+    for an identity skip, the projection convolution otherwise), the
+    addition (often fused into the body's last convolution as its
+    `residual`) and the post-activation are inside. `skip` is "identity" or
+    "projection". Made by `cnn-recognize-blocks`; lowering inlines the
+    region.
+    ```mlir
+    %y = cnn.residual %x skip = "identity" : tensor<1x256x56x56xf32> -> tensor<1x256x56x56xf32> {
+    ^bb0(%in: tensor<1x256x56x56xf32>):
+      %a = cnn.conv2d %in, %w1, %b1 ... activation = "relu" ...
+      ...
+      %c = cnn.conv2d %a2, %w3, %b3 residual %in ... activation = "relu" ...
+      cnn.yield %c : tensor<1x256x56x56xf32>
+    }
+    ```
+  }];
+  let arguments = (ins CNN_Tensor:$input, StrAttr:$skip);
+  let assemblyFormat = "$input `skip` `=` $skip attr-dict `:` type($input) "
+                       "`->` type($output) $body";
+}
+
+def CNN_YieldOp : CNN_Op<"yield", [Pure, Terminator, ReturnLike,
+    ParentOneOf<["InceptionOp", "ResidualOp"]>]> {
+  let summary = "the result of a network block";
+  let arguments = (ins CNN_Tensor:$value);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
 }
 
 #endif // CNNC_DIALECT_CNN_IR_CNNOPS_TD

@@ -54,4 +54,51 @@ def CNNFuseActivationPass : Pass<"cnn-fuse-activation", "func::FuncOp"> {
   }];
 }
 
+def CNNRecognizeBlocksPass : Pass<"cnn-recognize-blocks", "func::FuncOp"> {
+  let summary = "Represent inception and residual blocks as cnn.inception "
+                "and cnn.residual ops";
+  let description = [{
+    Runs after batch-norm folding and epilogue fusion. A block ends at a
+    root: a channel `cnn.concat` (inception), or a convolution with a fused
+    `residual`, or a `cnn.add` of two same-shaped tensors with its
+    activation if one follows (residual). Its input is the nearest value X
+    such that everything the root computes from, back to X, is used only
+    inside the block (weights excepted); then those ops move into the
+    region of a block op taking X. Roots are visited last to first, so a
+    block nested in another (Inception v3's split 1x3 / 3x1 branches) stays
+    inside the outer one rather than becoming a block of its own.
+
+    `cnnc --report` prints the counts ("blocks: 9 inception, 0 residual");
+    they are also pass statistics, where LLVM is built with statistics.
+
+    Before:
+    ```mlir
+    %a = cnn.conv2d %x, %w1, %b1 ... activation = "relu" ...
+    %b = cnn.conv2d %a, %w2, %b2 residual %x ... activation = "relu" ...
+    ```
+    After:
+    ```mlir
+    %b = cnn.residual %x skip = "identity" : ... {
+    ^bb0(%in: tensor<...>):
+      %a = cnn.conv2d %in, %w1, %b1 ... activation = "relu" ...
+      %r = cnn.conv2d %a, %w2, %b2 residual %in ... activation = "relu" ...
+      cnn.yield %r : tensor<...>
+    }
+    ```
+  }];
+  let statistics = [
+    Statistic<"numInception", "inception-blocks", "Inception blocks found">,
+    Statistic<"numResidual", "residual-blocks", "Residual blocks found">
+  ];
+}
+
+def CNNInlineBlocksPass : Pass<"cnn-inline-blocks", "func::FuncOp"> {
+  let summary = "Replace cnn.inception and cnn.residual by their bodies";
+  let description = [{
+    The first step of lowering: a block op's body moves in front of it with
+    the block input for the region argument, and the yielded value replaces
+    the block's result.
+  }];
+}
+
 #endif // CNNC_DIALECT_CNN_TRANSFORMS_PASSES_TD

@@ -40,6 +40,9 @@ FailureOr<Conv2DOp> fuseActivation(RewriterBase &rewriter, Operation *op);
 void populateFoldBatchNormPatterns(RewritePatternSet &patterns);
 void populateFuseActivationPatterns(RewritePatternSet &patterns);
 
+/// Replaces every cnn.inception and cnn.residual under `root` by its body.
+void inlineBlocks(Operation *root);
+
 } // namespace mlir::cnn
 
 #endif // CNNC_DIALECT_CNN_TRANSFORMS_TRANSFORMS_H
