@@ -141,6 +141,11 @@ class NetBuilder:
         model = b.build()
     """
 
+    # When set (--low-rank-kernels R), every square NxN convolution kernel
+    # (N >= 2) is drawn with rank <= R in its (out * N) x (in * N) matrix per
+    # group: exactly what cnn-factorize-kernels can factorize losslessly.
+    low_rank_kernels = None
+
     def __init__(self, name, seed=0, opset=13, doc=""):
         self.name = name
         self.seed = seed
@@ -220,6 +225,20 @@ class NetBuilder:
         w = self.rng.standard_normal(size=shape, dtype=np.float32)
         w *= np.float32(math.sqrt(2.0 / fan_in))
         return w
+
+    def low_rank_kernel(self, out_ch, in_per_group, n, groups, fan_in):
+        """[out, in/groups, n, n] with each group's (out/groups * n) x
+        (in/groups * n) matrix M[(o, kh), (i, kw)] of rank <= low_rank_kernels,
+        scaled like he_normal."""
+        co = out_ch // groups
+        r = self.low_rank_kernels
+        blocks = []
+        for _ in range(groups):
+            u = self.rng.standard_normal((co * n, r), dtype=np.float32)
+            v = self.rng.standard_normal((in_per_group * n, r), dtype=np.float32)
+            m = (u @ v.T) * np.float32(math.sqrt(2.0 / fan_in / r))
+            blocks.append(m.reshape(co, n, in_per_group, n).transpose(0, 2, 1, 3))
+        return np.ascontiguousarray(np.concatenate(blocks, axis=0), dtype=np.float32)
 
     def uniform(self, shape, bound):
         return self.rng.uniform(-bound, bound, size=shape).astype(np.float32)
@@ -395,8 +414,11 @@ class NetBuilder:
             raise ValueError(f"channels {c}->{out_ch} not divisible by groups {groups}")
         layer = self._layer_name("conv", name)
         fan_in = c // groups * kh * kw
-        inputs = [x, self.param(f"{layer}.weight",
-                                self.he_normal((out_ch, c // groups, kh, kw), fan_in))]
+        if self.low_rank_kernels and kh == kw >= 2:
+            weight = self.low_rank_kernel(out_ch, c // groups, kh, groups, fan_in)
+        else:
+            weight = self.he_normal((out_ch, c // groups, kh, kw), fan_in)
+        inputs = [x, self.param(f"{layer}.weight", weight)]
         if bias:
             inputs.append(self.param(f"{layer}.bias",
                                      self.uniform((out_ch,), 1 / math.sqrt(fan_in))))
@@ -1521,6 +1543,9 @@ def main(argv=None):
     p.add_argument("--out", help="directory for <name>.onnx files")
     p.add_argument("--only", help="comma-separated network names (default: all)")
     p.add_argument("--seed", type=int, default=0, help="weight seed (default 0)")
+    p.add_argument("--low-rank-kernels", type=int, metavar="R",
+                   help="draw every square NxN conv kernel with rank <= R (per group, "
+                        "as an (out*N) x (in*N) matrix): losslessly factorizable")
     p.add_argument("--list", action="store_true", help="list the networks: parameters and MACs of each graph "
                         "against the published figures (exit status 1 on a mismatch)")
     p.add_argument("--check", action="store_true",
@@ -1529,6 +1554,10 @@ def main(argv=None):
                    help="write an invalid model DIR/<kind>.onnx for error tests instead")
     args = p.parse_args(argv)
 
+    if args.low_rank_kernels is not None:
+        if args.low_rank_kernels < 1:
+            p.error("--low-rank-kernels expects a rank >= 1")
+        NetBuilder.low_rank_kernels = args.low_rank_kernels
     names = args.only.split(",") if args.only else list(NETWORKS)
     unknown = [n for n in names if n not in NETWORKS]
     if unknown:

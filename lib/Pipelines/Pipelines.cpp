@@ -24,20 +24,28 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace mlir::cnnc;
 
-LogicalResult mlir::cnnc::buildCNNGraphPipeline(OpPassManager &pm) {
-  return parsePassPipeline(
-      "func.func(canonicalize,cnn-fold-batchnorm,cnn-fuse-activation,cse,"
-      "cnn-recognize-blocks)",
-      pm);
+LogicalResult mlir::cnnc::buildCNNGraphPipeline(OpPassManager &pm,
+                                                double factorizeTolerance) {
+  std::string factorize;
+  if (factorizeTolerance > 0)
+    factorize = llvm::formatv("cnn-factorize-kernels{{tolerance={0:e}},",
+                              factorizeTolerance)
+                    .str();
+  return parsePassPipeline("func.func(canonicalize,cnn-fold-batchnorm," +
+                               factorize +
+                               "cnn-fuse-activation,cse,cnn-recognize-blocks)",
+                           pm);
 }
 
 LogicalResult mlir::cnnc::buildCNNToLinalgPipeline(
     OpPassManager &pm, const CNNToLinalgPipelineOptions &options) {
-  if (options.graphPasses && failed(buildCNNGraphPipeline(pm)))
+  if (options.graphPasses &&
+      failed(buildCNNGraphPipeline(pm, options.factorize)))
     return failure();
   return parsePassPipeline(
       "func.func(cnn-inline-blocks,convert-cnn-to-linalg,canonicalize,cse)", pm);

@@ -37,11 +37,19 @@ struct CNNToLinalgPipelineOptions
       llvm::cl::desc("Run the cnn graph passes (batch-norm folding, "
                      "residual and activation fusion) before lowering"),
       llvm::cl::init(true)};
+  PassOptions::Option<double> factorize{
+      *this, "factorize",
+      llvm::cl::desc("Factorize NxN convolutions into 1xN then Nx1 where the "
+                     "relative reconstruction error is at most this (off "
+                     "when not positive)"),
+      llvm::cl::init(0.0)};
 };
 
-/// The cnn graph passes: fold batch norm into convolutions, fuse residual
-/// adds and activations into convolution epilogues.
-LogicalResult buildCNNGraphPipeline(OpPassManager &pm);
+/// The cnn graph passes: fold batch norm into convolutions, (with a positive
+/// `factorizeTolerance`, factorize kernels,) fuse residual adds and
+/// activations into convolution epilogues, recognize blocks.
+LogicalResult buildCNNGraphPipeline(OpPassManager &pm,
+                                    double factorizeTolerance = 0);
 
 /// (Graph passes, then) cnn ops to linalg/tensor/arith/math on tensors.
 LogicalResult

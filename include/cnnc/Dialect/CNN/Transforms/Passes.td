@@ -101,4 +101,47 @@ def CNNInlineBlocksPass : Pass<"cnn-inline-blocks", "func::FuncOp"> {
   }];
 }
 
+def CNNFactorizeKernelsPass : Pass<"cnn-factorize-kernels", "func::FuncOp"> {
+  let summary = "Factorize NxN convolutions into a 1xN then an Nx1 "
+                "convolution under an error budget (opt-in)";
+  let description = [{
+    For a convolution with constant weights W [Cout, Cin/G, N, N] (N >= 2,
+    no dilation; G groups, depthwise included), each group's kernel is
+    reshaped to the matrix M[(o, kh), (i, kw)] of size (Cout/G * N) x
+    (Cin/G * N). A rank-r factorization M = B A is exactly a 1xN
+    convolution A (r channels per group, the width pads and stride) followed
+    by an Nx1 convolution B (the height pads and stride, the bias and the
+    epilogue). The SVD gives the best rank r; the pass takes the smallest r
+    whose relative reconstruction error ||M - M_r||_F / ||M||_F is at most
+    `tolerance` in every group, and rewrites the convolution only when the
+    two convolutions need fewer multiply-accumulates than the one they
+    replace. Exactly separable or low-rank kernels factorize losslessly; a
+    full-rank kernel under a tight budget is left alone.
+
+    Each rewrite is reported as a remark (shapes, rank, MACs before and
+    after, reconstruction error), and the function gets a summary remark.
+
+    Before:
+    ```mlir
+    %y = cnn.conv2d %x, %w, %b strides = [1, 1] pads = [2, 2, 2, 2] ...
+           : (..., tensor<64x32x5x5xf32>, ...) -> ...
+    ```
+    After (rank 16):
+    ```mlir
+    %m = cnn.conv2d %x, %a strides = [1, 1] pads = [0, 2, 0, 2] ...
+           : (..., tensor<16x32x1x5xf32>) -> ...
+    %y = cnn.conv2d %m, %bw, %b strides = [1, 1] pads = [2, 0, 2, 0] ...
+           : (..., tensor<64x16x5x1xf32>, ...) -> ...
+    ```
+  }];
+  let options = [
+    Option<"tolerance", "tolerance", "double", /*default=*/"1e-5",
+           "Largest relative Frobenius reconstruction error per kernel">,
+    Option<"maxMatrix", "max-matrix", "int64_t", /*default=*/"1024",
+           "Skip kernels whose smaller matrix side exceeds this (compile "
+           "time of the decomposition)">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // CNNC_DIALECT_CNN_TRANSFORMS_PASSES_TD
