@@ -13,11 +13,11 @@
 // RUN: cnnc-opt %s --cnnc-cnn-to-linalg-pipeline --cnnc-cpu-pipeline | FileCheck %s --check-prefix=LLVMDIALECT
 // Re-entry: the output of every MLIR stage compiles on to a working library.
 // RUN: cnnc %s --emit=cnn -o %t.cnn.mlir && cnnc %t.cnn.mlir -o %t.cnn.so
-// RUN: cnnc %s --emit=cnn-opt -o %t.cnnopt.mlir && cnnc %t.cnnopt.mlir -o %t.cnnopt.so
-// RUN: cnnc-run %t.cnnopt.so --random-inputs 5 --expect scores=%t.out0/scores.npy --atol 0 --rtol 0 | FileCheck %s --check-prefix=SAME
 // RUN: cnnc %s --emit=linalg -o %t.linalg.mlir && cnnc %t.linalg.mlir -o %t.linalg.so
 // RUN: cnnc %s --emit=llvm-dialect -o %t.llvm.mlir && cnnc %t.llvm.mlir -o %t.llvm.so
 // RUN: cnnc %s -o %t.native.so && cnnc-run %t.native.so --random-inputs 5 --output-dir %t.out0 > /dev/null
+// RUN: cnnc %s --emit=cnn-opt -o %t.cnnopt.mlir && cnnc %t.cnnopt.mlir -o %t.cnnopt.so
+// RUN: cnnc-run %t.cnnopt.so --random-inputs 5 --expect scores=%t.out0/scores.npy --atol 0 --rtol 0 | FileCheck %s --check-prefix=SAME
 // RUN: cnnc-run %t.cnn.so --random-inputs 5 --expect scores=%t.out0/scores.npy --atol 0 --rtol 0 | FileCheck %s --check-prefix=SAME
 // RUN: cnnc-run %t.linalg.so --random-inputs 5 --expect scores=%t.out0/scores.npy --atol 0 --rtol 0 | FileCheck %s --check-prefix=SAME
 // RUN: cnnc-run %t.llvm.so --random-inputs 5 --expect scores=%t.out0/scores.npy --atol 0 --rtol 0 | FileCheck %s --check-prefix=SAME
