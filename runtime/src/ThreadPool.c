@@ -193,8 +193,10 @@ static int availableCpus(void) {
   return 1;
 }
 
-int cnnrtPoolDefaultThreads(int *fromEnvironment, const char **envError) {
-  *fromEnvironment = 0;
+/* The size a new pool gets: CNNC_NUM_THREADS when it holds a valid count,
+ * else the CPUs this process may run on. An invalid CNNC_NUM_THREADS is
+ * returned in `*envError`. */
+static int defaultThreads(const char **envError) {
   *envError = NULL;
   const char *env = getenv("CNNC_NUM_THREADS");
   if (env && *env) {
@@ -203,7 +205,6 @@ int cnnrtPoolDefaultThreads(int *fromEnvironment, const char **envError) {
     long v = strtol(env, &endp, 10);
     if (errno == 0 && endp && *endp == '\0' && v >= 1 &&
         v <= kCnnrtMaxThreads) {
-      *fromEnvironment = 1;
       return (int)v;
     }
     *envError = env;
@@ -215,9 +216,8 @@ int cnnrtPoolDefaultThreads(int *fromEnvironment, const char **envError) {
 static void ensurePool(Pool *p) {
   pthread_mutex_lock(&p->control);
   if (p->numThreads == 0) {
-    int fromEnv;
     const char *bad;
-    int n = cnnrtPoolDefaultThreads(&fromEnv, &bad);
+    int n = defaultThreads(&bad);
     if (bad)
       fprintf(stderr,
               "cnnrt: ignoring CNNC_NUM_THREADS='%s' (expected an integer "

@@ -18,9 +18,4 @@ int cnnrtPoolResize(int n);
 /* Threads of the pool, creating it on first use. */
 int cnnrtPoolThreads(void);
 
-/* The size a new pool gets: CNNC_NUM_THREADS when it holds a valid count
- * (`*fromEnvironment` set), else the CPUs this process may run on. An invalid
- * CNNC_NUM_THREADS is returned in `*envError`. */
-int cnnrtPoolDefaultThreads(int *fromEnvironment, const char **envError);
-
 #endif

@@ -300,6 +300,13 @@ struct LowerParallelCallsPass
           LLVM::LLVMFunctionType::get(voidType, {ptr, ptr, b.getI64Type(),
                                                  b.getI64Type()}));
 
+    // The calls of every body, in one walk (before any task adds its own).
+    llvm::StringMap<SmallVector<LLVM::CallOp>> callsTo;
+    module.walk([&](LLVM::CallOp call) {
+      if (std::optional<StringRef> callee = call.getCallee())
+        if (callee->starts_with(kParallelPrefix))
+          callsTo[*callee].push_back(call);
+    });
     for (LLVM::LLVMFuncOp body : bodies) {
       LLVM::LLVMFunctionType type = body.getFunctionType();
       if (type.getNumParams() < 2 ||
@@ -312,15 +319,9 @@ struct LowerParallelCallsPass
       }
       ArrayRef<Type> captured = type.getParams().drop_front(2);
       auto contextType = LLVM::LLVMStructType::getLiteral(ctx, captured);
-      // Every call (collected before the task adds one of its own):
-      // captures into a stack struct, then the runtime call.
-      SmallVector<LLVM::CallOp> calls;
-      module.walk([&](LLVM::CallOp call) {
-        if (call.getCallee() == body.getName())
-          calls.push_back(call);
-      });
+      // Every call: captures into a stack struct, then the runtime call.
       LLVM::LLVMFuncOp task = buildTask(b, body, contextType);
-      for (LLVM::CallOp call : calls) {
+      for (LLVM::CallOp call : callsTo[body.getName()]) {
         Location loc = call.getLoc();
         auto caller = call->getParentOfType<LLVM::LLVMFuncOp>();
         // In the entry block, so that a call inside a loop reuses one slot.

@@ -44,10 +44,8 @@ static bool isActivation(Operation *op) {
 static constexpr unsigned kMaxBlockOps = 400;
 
 namespace {
-/// A candidate block: the ops computing `roots` from `input`.
-struct Slice {
-  llvm::SetVector<Operation *> ops;
-};
+/// The ops of a candidate block that compute its roots from its input.
+using Slice = llvm::SetVector<Operation *>;
 
 struct CNNRecognizeBlocksPass
     : public cnn::impl::CNNRecognizeBlocksPassBase<CNNRecognizeBlocksPass> {
@@ -119,22 +117,22 @@ struct CNNRecognizeBlocksPass
       if (v == input)
         continue;
       Operation *def = v.getDefiningOp();
-      if (!def || def->getNumRegions() != 0 && !isa<InceptionOp, ResidualOp>(def))
+      if (!def || (def->getNumRegions() != 0 && !isa<InceptionOp, ResidualOp>(def)))
         return std::nullopt; // another argument, or something opaque
-      if (rootSet.contains(def) || slice.ops.contains(def))
+      if (rootSet.contains(def) || slice.contains(def))
         continue;
-      if (slice.ops.size() >= kMaxBlockOps)
+      if (slice.size() >= kMaxBlockOps)
         return std::nullopt;
-      slice.ops.insert(def);
+      slice.insert(def);
       for (Value operand : dataOperands(def))
         work.push_back(operand);
     }
-    if (slice.ops.empty() && roots.size() == 1 && !isa<ConcatOp>(roots[0]))
+    if (slice.empty() && roots.size() == 1 && !isa<ConcatOp>(roots[0]))
       return std::nullopt;
     // Closed: nothing computed inside is needed outside.
-    for (Operation *op : slice.ops)
+    for (Operation *op : slice)
       for (Operation *user : op->getUsers())
-        if (!slice.ops.contains(user) && !rootSet.contains(user))
+        if (!slice.contains(user) && !rootSet.contains(user))
           return std::nullopt;
     for (Operation *root : roots.drop_back())
       for (Operation *user : root->getUsers())
@@ -205,7 +203,7 @@ struct CNNRecognizeBlocksPass
     body->push_back(entry);
     BlockArgument arg = entry->addArgument(input.getType(), input.getLoc());
     // Keep program order: slice ops in the order they appear, then roots.
-    SmallVector<Operation *> moved(slice.ops.begin(), slice.ops.end());
+    SmallVector<Operation *> moved(slice.begin(), slice.end());
     llvm::sort(moved, [](Operation *a, Operation *b) {
       return a->isBeforeInBlock(b);
     });
