@@ -13,6 +13,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 
 #include "mlir/Dialect/Transform/IR/TransformOps.h"
 #include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
@@ -68,6 +70,36 @@ ConvTile mlir::cnnc::selectConvTile(int64_t ow, int64_t f, int64_t c,
   }
   t.c = c <= 4 ? c : largestDivisor(c, {4, 8, 2});
   t.filtersOuter = kh * kw * c * f * 4 > kConvWeightCacheBytes;
+  return t;
+}
+
+/// Register tile of an NHWC depthwise convolution: output pixels (ow) by
+/// channels (c), with the same row split as ConvTile. Each accumulator is
+/// one vector of channels; the input window of a tile is
+/// ((ow - 1) * stride + kw) vectors per kernel row, loaded once per row and
+/// shared by the kw taps.
+struct DepthwiseTile {
+  int64_t ow, c;
+  int64_t split = 0;
+};
+
+static DepthwiseTile selectDepthwiseTile(int64_t ow, int64_t c,
+                                         unsigned vectorBits) {
+  int64_t vl = std::max<int64_t>(vectorBits / 32, 4);
+  DepthwiseTile t;
+  t.c = largestDivisor(c, {2 * vl, vl, vl / 2, 4, 2});
+  int64_t cVectors = (t.c + vl - 1) / vl;
+  int64_t fit = std::max<int64_t>(1, std::min<int64_t>(ow, 8 / cVectors));
+  t.ow = fit;
+  for (int64_t d = fit; d >= 1; --d)
+    if (ow % d == 0) {
+      t.ow = d;
+      break;
+    }
+  if (2 * t.ow <= fit && ow % fit != 0) {
+    t.ow = fit;
+    t.split = ow - ow % fit;
+  }
   return t;
 }
 
@@ -177,6 +209,76 @@ static linalg::Conv2DNhwcHwcfOp packFilterBlocks(RewriterBase &rw,
   return inner;
 }
 
+/// Rewrites the grouped convolution `conv` (NHWGC input, constant GFHWC
+/// weights) as a loop over its groups, each an NHWC convolution on its
+/// channel slice with weights packed at compile time into
+/// [G][KH][KW][C/G][F/G]: the groups then take the schedule of ordinary
+/// convolutions, and run in parallel. Returns the convolution inside the
+/// loop, or null when nothing changed.
+static linalg::Conv2DNhwcHwcfOp splitGroups(RewriterBase &rw,
+                                            linalg::Conv2DNhwgcGfhwcOp conv) {
+  Value weight = conv.getInputs()[1];
+  auto wType = cast<RankedTensorType>(weight.getType());
+  auto inType = dyn_cast<RankedTensorType>(conv.getInputs()[0].getType());
+  Value init = conv.getOutputs()[0];
+  auto outType = cast<RankedTensorType>(init.getType());
+  if (!inType || !inType.hasStaticShape() || !outType.hasStaticShape() ||
+      !wType.hasStaticShape())
+    return {};
+  int64_t g = wType.getDimSize(0), fg = wType.getDimSize(1),
+          kh = wType.getDimSize(2), kw = wType.getDimSize(3),
+          cg = wType.getDimSize(4);
+  FailureOr<SmallVector<float>> values = cnn::getConstantFloats(weight);
+  if (failed(values))
+    return {};
+  SmallVector<float> packed(values->size());
+  for (int64_t gi = 0; gi < g; ++gi)
+    for (int64_t o = 0; o < fg; ++o)
+      for (int64_t y = 0; y < kh; ++y)
+        for (int64_t x = 0; x < kw; ++x)
+          for (int64_t i = 0; i < cg; ++i)
+            packed[((((gi * kh + y) * kw + x) * cg + i) * fg) + o] =
+                (*values)[(((gi * fg + o) * kh + y) * kw + x) * cg + i];
+  Location loc = conv.getLoc();
+  rw.setInsertionPoint(conv);
+  Type f32 = wType.getElementType();
+  Value packedWeights = cnn::createWeightConstant(
+      rw, loc, RankedTensorType::get({g, kh, kw, cg, fg}, f32), packed,
+      cnn::weightName(loc, "packed"));
+  Value input = conv.getInputs()[0];
+  int64_t n = outType.getDimSize(0), oh = outType.getDimSize(1),
+          ow = outType.getDimSize(2);
+  auto inSliceType = RankedTensorType::get(
+      {inType.getDimSize(0), inType.getDimSize(1), inType.getDimSize(2), cg},
+      f32);
+  auto outSliceType = RankedTensorType::get({n, oh, ow, fg}, f32);
+  linalg::Conv2DNhwcHwcfOp inner;
+  auto loop = buildBlockLoop(
+      rw, loc, g, init, [&](OpBuilder &b, Value group, Value shared) {
+        auto i0 = b.getIndexAttr(0), i1 = b.getIndexAttr(1);
+        auto idx = [&](int64_t v) { return b.getIndexAttr(v); };
+        Value in = extractSlice(
+            b, loc, inSliceType, input,
+            Slice{{i0, i0, i0, group, i0},
+                  {idx(inType.getDimSize(0)), idx(inType.getDimSize(1)),
+                   idx(inType.getDimSize(2)), i1, idx(cg)}});
+        Value w = extractSlice(
+            b, loc, RankedTensorType::get({kh, kw, cg, fg}, f32),
+            packedWeights,
+            Slice{{group, i0, i0, i0, i0},
+                  {i1, idx(kh), idx(kw), idx(cg), idx(fg)}});
+        Slice oSlice{{i0, i0, i0, group, i0},
+                     {idx(n), idx(oh), idx(ow), i1, idx(fg)}};
+        Value out = extractSlice(b, loc, outSliceType, shared, oSlice);
+        inner = linalg::Conv2DNhwcHwcfOp::create(
+            b, loc, TypeRange{outSliceType}, ValueRange{in, w},
+            ValueRange{out}, conv.getStrides(), conv.getDilations());
+        return std::make_pair(inner.getResult(0), oSlice);
+      });
+  rw.replaceOp(conv, loop.getResults());
+  return inner;
+}
+
 /// Rewrites `mm` = A[M, K] x B[K, N] with constant B as a loop over blocks of
 /// `nt` columns whose weights are packed at compile time into [N/nt][K][nt]
 /// (and a matmul on the remaining columns): read in [K, N] order, each block
@@ -252,6 +354,157 @@ static SmallVector<linalg::MatmulOp> packMatmulBlocks(RewriterBase &rw,
   return result;
 }
 
+//===----------------------------------------------------------------------===//
+// Epilogue fusion
+//===----------------------------------------------------------------------===//
+
+/// When the only use of `conv`'s result is an elementwise linalg.generic over
+/// exactly that result (identity maps, all loops parallel, its own output
+/// not read), rewrites the generic to update the result in place (its init
+/// becomes the convolution result) and returns it; else null. In place, the
+/// epilogue tile can be fused into the convolution's register tile and
+/// bufferizes into the same buffer, with no temporary.
+static linalg::GenericOp makeEpilogueInPlace(RewriterBase &rw,
+                                             linalg::LinalgOp conv) {
+  Value result = conv->getResult(0);
+  if (!result.hasOneUse())
+    return {};
+  auto g = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
+  auto type = cast<RankedTensorType>(result.getType());
+  if (!g || g.getNumDpsInits() != 1 || g->getNumResults() != 1 ||
+      g.getResultTypes()[0] != type ||
+      g.getNumParallelLoops() != g.getNumLoops() ||
+      g.getNumLoops() != unsigned(type.getRank()))
+    return {};
+  AffineMap identity = rw.getMultiDimIdentityMap(type.getRank());
+  OpOperand *init = g.getDpsInitOperand(0);
+  if (g.getMatchingIndexingMap(init) != identity ||
+      g.payloadUsesValueFromOperand(init))
+    return {};
+  OpOperand *use = nullptr;
+  for (OpOperand *in : g.getDpsInputOperands())
+    if (in->get() == result) {
+      if (use || g.getMatchingIndexingMap(in) != identity)
+        return {};
+      use = in;
+    }
+  if (!use)
+    return {};
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  for (OpOperand *in : g.getDpsInputOperands())
+    if (in != use) {
+      inputs.push_back(in->get());
+      maps.push_back(g.getMatchingIndexingMap(in));
+    }
+  maps.push_back(identity);
+  rw.setInsertionPoint(g);
+  auto inPlace = linalg::GenericOp::create(
+      rw, g.getLoc(), TypeRange{type}, inputs, ValueRange{result}, maps,
+      g.getIteratorTypesArray());
+  rw.inlineRegionBefore(g.getRegion(), inPlace.getRegion(),
+                        inPlace.getRegion().end());
+  Block &body = inPlace.getRegion().front();
+  unsigned useArg = use->getOperandNumber();
+  BlockArgument out = body.getArgument(body.getNumArguments() - 1);
+  rw.replaceAllUsesWith(body.getArgument(useArg), out);
+  body.eraseArgument(useArg);
+  rw.replaceOp(g, inPlace->getResults());
+  return inPlace;
+}
+
+/// Tiles `root` by `sizes` (one scf.forall, or scf.for loops) and fuses into
+/// the tile the producers in `fusable` (the convolution and its fill; never
+/// the input's pad, whose tiles would not vectorize). Returns the tiled ops:
+/// the root's tile last.
+static FailureOr<SmallVector<Operation *>>
+tileAndFuse(RewriterBase &rw, TilingInterface root, ArrayRef<int64_t> sizes,
+            bool forall, llvm::SmallPtrSetImpl<Operation *> &fusable) {
+  scf::SCFTilingOptions tiling;
+  tiling.setTileSizes(getAsIndexOpFoldResult(rw.getContext(), sizes));
+  if (forall)
+    tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  scf::SCFTileAndFuseOptions options;
+  options.setTilingOptions(tiling);
+  options.setFusionControlFn(
+      [&](tensor::ExtractSliceOp, OpResult producer,
+          bool) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (!fusable.contains(producer.getOwner()))
+          return std::nullopt;
+        return scf::SCFTileAndFuseOptions::ControlFnResult{};
+      });
+  rw.setInsertionPoint(root);
+  FailureOr<scf::SCFTileAndFuseResult> fused =
+      scf::tileConsumerAndFuseProducersUsingSCF(rw, root, options);
+  if (failed(fused))
+    return failure();
+  SmallVector<Operation *> tiled;
+  Operation *rootTile = nullptr;
+  for (Operation *op : fused->tiledAndFusedOps) {
+    if (isa<linalg::GenericOp>(op) && !rootTile) {
+      rootTile = op;
+      continue;
+    }
+    tiled.push_back(op);
+  }
+  for (auto [orig, repl] : fused->replacements)
+    rw.replaceAllUsesWith(orig, repl);
+  if (!rootTile)
+    return failure();
+  tiled.push_back(rootTile);
+  return tiled;
+}
+
+/// Packs the weights of `conv`, tiled into a loop over blocks of `ft`
+/// filters (weights `extract_slice %hwcf[0, 0, 0, %off] [kh, kw, c, ft]` of a
+/// constant), into [F/ft][KH][KW][C][ft] at compile time, so that each block
+/// reads contiguous weights. Leaves `conv` as it is when its weights are not
+/// such a slice.
+static void packSlicedWeights(RewriterBase &rw, linalg::Conv2DNhwcHwcfOp conv,
+                              int64_t ft) {
+  auto slice = conv.getInputs()[1].getDefiningOp<tensor::ExtractSliceOp>();
+  if (!slice || !slice.hasUnitStride())
+    return;
+  Value whole = slice.getSource();
+  auto wType = cast<RankedTensorType>(whole.getType());
+  int64_t kh = wType.getDimSize(0), kw = wType.getDimSize(1),
+          c = wType.getDimSize(2), f = wType.getDimSize(3);
+  SmallVector<int64_t> expectSizes = {kh, kw, c, ft};
+  if (f % ft != 0 || slice.getStaticSizes() != ArrayRef(expectSizes) ||
+      !llvm::all_of(slice.getStaticOffsets().drop_back(),
+                    [](int64_t o) { return o == 0; }))
+    return;
+  FailureOr<SmallVector<float>> values = cnn::getConstantFloats(whole);
+  if (failed(values))
+    return;
+  int64_t blocks = f / ft;
+  SmallVector<float> packed(values->size());
+  for (int64_t y = 0; y < kh; ++y)
+    for (int64_t x = 0; x < kw; ++x)
+      for (int64_t i = 0; i < c; ++i)
+        for (int64_t o = 0; o < f; ++o)
+          packed[((((o / ft) * kh + y) * kw + x) * c + i) * ft + o % ft] =
+              (*values)[((y * kw + x) * c + i) * f + o];
+  Location loc = conv.getLoc();
+  OpBuilder::InsertionGuard guard(rw);
+  rw.setInsertionPoint(slice);
+  Value packedWeights = cnn::createWeightConstant(
+      rw, loc,
+      RankedTensorType::get({blocks, kh, kw, c, ft}, wType.getElementType()),
+      packed, cnn::weightName(loc, "packed"));
+  OpFoldResult offset = slice.getMixedOffsets().back();
+  AffineExpr d0 = rw.getAffineDimExpr(0);
+  OpFoldResult block = affine::makeComposedFoldedAffineApply(
+      rw, loc, d0.floorDiv(ft), {offset});
+  auto i0 = rw.getIndexAttr(0), i1 = rw.getIndexAttr(1);
+  Value w = extractSlice(
+      rw, loc, cast<RankedTensorType>(slice.getType()), packedWeights,
+      Slice{{block, i0, i0, i0, i0},
+            {i1, rw.getIndexAttr(kh), rw.getIndexAttr(kw), rw.getIndexAttr(c),
+             rw.getIndexAttr(ft)}});
+  rw.modifyOpInPlace(conv, [&] { conv->setOperand(1, w); });
+}
+
 /// Parses `body` as the named sequence @main of a transform module and
 /// applies it to `root`.
 static LogicalResult applySchedule(Operation *root, StringRef body,
@@ -325,6 +578,126 @@ struct CPUVectorizeConvPass
            tileAndVectorize("rest", ow - t.split, t.f, t.c, t.filtersOuter);
   }
 
+  /// The schedule of one depthwise convolution, matched by its tag: output
+  /// rows split across threads, then (pixels x channels) register tiles,
+  /// one kernel row at a time, each decomposed to a 1-D depthwise conv that
+  /// vectorizes to FMAs along the channels.
+  static std::string depthwiseSchedule(const DepthwiseTile &t, int64_t ow,
+                                       bool parallelRows) {
+    std::string s = llvm::formatv(R"mlir(
+    %dw = transform.structured.match ops{{["linalg.depthwise_conv_2d_nhwc_hwc"]} attributes{{{0} = 0 : i64} in %root : (!transform.any_op) -> !transform.any_op
+)mlir",
+                                  kTagAttr)
+                        .str();
+    std::string conv = "dw";
+    if (parallelRows) {
+      s += R"mlir(
+    %dwrows, %dwrows_loop = transform.structured.tile_using_forall %dw tile_sizes [1, 1] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+)mlir";
+      conv = "dwrows";
+    }
+    auto tile = [&](StringRef h, int64_t owt) {
+      return llvm::formatv(R"mlir(
+    %{0}_t, %{0}_l:2 = transform.structured.tile_using_for %{0} tile_sizes [0, 0, {1}, {2}, 0, 0] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+    %{0}_r, %{0}_rl = transform.structured.tile_using_for %{0}_t tile_sizes [0, 0, 0, 0, 1, 0] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %{0}_d = transform.structured.decompose %{0}_r : (!transform.any_op) -> !transform.any_op
+    transform.structured.vectorize %{0}_d : !transform.any_op
+)mlir",
+                           h, owt, t.c)
+          .str();
+    };
+    if (!t.split)
+      return s + tile(conv, t.ow);
+    s += llvm::formatv(R"mlir(
+    %dwparts = transform.structured.split %{1} after {0} {{dimension = 2} : !transform.any_op
+    %dwmain, %dwrest = transform.split_handle %dwparts : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+)mlir",
+                       t.split, conv)
+             .str();
+    return s + tile("dwmain", t.ow) + tile("dwrest", ow - t.split);
+  }
+
+  /// The rest of a fused schedule, once the epilogue (tag 2) is tiled to
+  /// one register tile with its convolution (tag 0) and fill (tag 1)
+  /// fused in: the convolution's reduction tiled by `reduction` (one
+  /// kernel row and column, `c` input channels), decomposed to 1-D and
+  /// vectorized; the fill and the epilogue vectorized as they are.
+  static std::string fusedTileSchedule(StringRef convName,
+                                       StringRef reduction, unsigned loops) {
+    std::string handles = "!transform.any_op";
+    for (unsigned i = 0; i < loops; ++i)
+      handles += ", !transform.any_op";
+    return llvm::formatv(R"mlir(
+    %fc = transform.structured.match ops{{["{0}"]} attributes{{{1} = 0 : i64} in %root : (!transform.any_op) -> !transform.any_op
+    %ff = transform.structured.match ops{{["linalg.fill"]} attributes{{{1} = 1 : i64} in %root : (!transform.any_op) -> !transform.any_op
+    %fe = transform.structured.match ops{{["linalg.generic"]} attributes{{{1} = 2 : i64} in %root : (!transform.any_op) -> !transform.any_op
+    %fr, %frl:{3} = transform.structured.tile_using_for %fc tile_sizes {2} : (!transform.any_op) -> ({4})
+    %fd = transform.structured.decompose %fr : (!transform.any_op) -> !transform.any_op
+    transform.structured.vectorize %fd : !transform.any_op
+    transform.structured.vectorize %ff : !transform.any_op
+    transform.structured.vectorize %fe : !transform.any_op
+)mlir",
+                         convName, kTagAttr, reduction, loops, handles)
+        .str();
+  }
+
+  /// Fuses the elementwise epilogue of `conv` (bias, activation, residual)
+  /// and its fill into its register tiles: the epilogue is tiled in two
+  /// levels, `outer` (an scf.forall: rows, or filter blocks when
+  /// `packBlock` > 0, whose weights are then packed) then `inner`
+  /// (scf.for: the register tile), with the convolution and its fill
+  /// fused into each. Each output tile is then zeroed, accumulated and
+  /// finished while in registers and L1, instead of three passes over the
+  /// output. Returns false (IR unchanged) when `conv` has no such epilogue
+  /// or fusion fails.
+  bool fuseEpilogue(func::FuncOp func, RewriterBase &rw, linalg::LinalgOp conv,
+                    ArrayRef<int64_t> outer, ArrayRef<int64_t> inner,
+                    int64_t packBlock, StringRef reduction,
+                    unsigned reductionLoops) {
+    if (!conv->getParentOfType<func::FuncOp>() ||
+        conv->getParentOp() != func.getOperation())
+      return false;
+    linalg::GenericOp epilogue = makeEpilogueInPlace(rw, conv);
+    if (!epilogue)
+      return false;
+    llvm::SmallPtrSet<Operation *, 4> fusable = {conv.getOperation()};
+    if (auto fill = conv.getDpsInits()[0].getDefiningOp<linalg::FillOp>())
+      if (fill->hasOneUse())
+        fusable.insert(fill);
+    FailureOr<SmallVector<Operation *>> level1 = tileAndFuse(
+        rw, cast<TilingInterface>(epilogue.getOperation()), outer,
+        /*forall=*/true, fusable);
+    if (failed(level1))
+      return false; // the in-place epilogue is still correct
+    rw.eraseOp(epilogue);
+    fusable.clear();
+    Operation *tiledConv = nullptr;
+    for (Operation *op : llvm::drop_end(*level1)) {
+      fusable.insert(op);
+      if (!isa<linalg::FillOp>(op))
+        tiledConv = op;
+    }
+    if (packBlock > 0)
+      if (auto c = dyn_cast_or_null<linalg::Conv2DNhwcHwcfOp>(tiledConv))
+        packSlicedWeights(rw, c, packBlock);
+    FailureOr<SmallVector<Operation *>> level2 = tileAndFuse(
+        rw, cast<TilingInterface>(level1->back()), inner, /*forall=*/false,
+        fusable);
+    if (failed(level2))
+      return true; // fused by rows only: still correct, not vectorized
+    rw.eraseOp(level1->back());
+    Operation *tags[3] = {nullptr, nullptr, nullptr};
+    for (Operation *op : *level2)
+      tags[isa<linalg::FillOp>(op) ? 1 : isa<linalg::GenericOp>(op) ? 2 : 0] =
+          op;
+    if (!tags[0])
+      return true;
+    applyTo(func, tags, "fused convolution",
+            fusedTileSchedule(tags[0]->getName().getStringRef(), reduction,
+                              reductionLoops));
+    return true;
+  }
+
   /// The schedule of one matmul [M, K] x [K, N], matched by its tag: an
   /// (mt x nt) register block, N split where nt does not divide it, K
   /// stepped by kt.
@@ -384,9 +757,17 @@ struct CPUVectorizeConvPass
   /// rather than a failed compilation.
   void applyTo(func::FuncOp func, Operation *op, StringRef what,
                const std::string &schedule) {
-    Location loc = op->getLoc();
-    op->setAttr(kTagAttr,
-                IntegerAttr::get(IntegerType::get(&getContext(), 64), 0));
+    applyTo(func, ArrayRef<Operation *>{op}, what, schedule);
+  }
+
+  /// The same with `ops` tagged 0, 1, 2... in order (null ops skipped).
+  void applyTo(func::FuncOp func, ArrayRef<Operation *> ops, StringRef what,
+               const std::string &schedule) {
+    Location loc = ops.front()->getLoc();
+    for (auto [i, op] : llvm::enumerate(ops))
+      if (op)
+        op->setAttr(kTagAttr,
+                    IntegerAttr::get(IntegerType::get(&getContext(), 64), i));
     std::string firstError;
     LogicalResult applied = success();
     {
@@ -405,8 +786,22 @@ struct CPUVectorizeConvPass
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    {
+      SmallVector<linalg::Conv2DNhwgcGfhwcOp> grouped;
+      func.walk([&](linalg::Conv2DNhwgcGfhwcOp c) { grouped.push_back(c); });
+      IRRewriter rewriter(&getContext());
+      for (linalg::Conv2DNhwgcGfhwcOp c : grouped)
+        (void)splitGroups(rewriter, c);
+    }
     SmallVector<linalg::Conv2DNhwcHwcfOp> convs;
     SmallVector<linalg::MatmulOp> matmuls;
+    SmallVector<linalg::DepthwiseConv2DNhwcHwcOp> depthwise;
+    func.walk([&](linalg::DepthwiseConv2DNhwcHwcOp conv) {
+      auto out = dyn_cast<RankedTensorType>(conv.getResultTypes()[0]);
+      auto in = dyn_cast<RankedTensorType>(conv.getInputs()[0].getType());
+      if (out && in && out.hasStaticShape() && in.hasStaticShape())
+        depthwise.push_back(conv);
+    });
     func.walk([&](linalg::Conv2DNhwcHwcfOp conv) {
       auto out = dyn_cast<RankedTensorType>(conv.getResultTypes()[0]);
       auto in = dyn_cast<RankedTensorType>(conv.getInputs()[0].getType());
@@ -420,9 +815,21 @@ struct CPUVectorizeConvPass
                     mm.getDefaultIndexingMaps(&getContext()))
         matmuls.push_back(mm);
     });
-    if (convs.empty() && matmuls.empty())
+    if (convs.empty() && matmuls.empty() && depthwise.empty())
       return;
     IRRewriter rewriter(&getContext());
+    for (linalg::DepthwiseConv2DNhwcHwcOp conv : depthwise) {
+      auto out = cast<RankedTensorType>(conv.getResultTypes()[0]);
+      DepthwiseTile t = selectDepthwiseTile(out.getDimSize(2),
+                                            out.getDimSize(3), vectorBits);
+      bool parallelRows = !conv->getParentOfType<scf::ForallOp>();
+      if (!t.split && parallelRows &&
+          fuseEpilogue(func, rewriter, conv, {1, 1, 0, 0}, {0, 0, t.ow, t.c},
+                       0, "[0, 0, 0, 0, 1, 0]", 1))
+        continue;
+      applyTo(func, conv, "depthwise convolution",
+              depthwiseSchedule(t, out.getDimSize(2), parallelRows));
+    }
     for (linalg::Conv2DNhwcHwcfOp conv : convs) {
       auto out = cast<RankedTensorType>(conv.getResultTypes()[0]);
       auto in = cast<RankedTensorType>(conv.getInputs()[0].getType());
@@ -430,6 +837,19 @@ struct CPUVectorizeConvPass
       ConvTile t = selectConvTile(out.getDimSize(2), out.getDimSize(3),
                                   in.getDimSize(3), w.getDimSize(0),
                                   w.getDimSize(1), vectorBits);
+      if (!t.split && !conv->getParentOfType<scf::ForallOp>()) {
+        std::string reduction =
+            llvm::formatv("[0, 0, 0, 0, 1, 1, {0}]", t.c).str();
+        bool packed = t.filtersOuter &&
+                      succeeded(cnn::getConstantFloats(conv.getInputs()[1])) &&
+                      out.getDimSize(3) > t.f;
+        if (packed ? fuseEpilogue(func, rewriter, conv, {0, 0, 0, t.f},
+                                  {1, 1, t.ow, 0}, t.f, reduction, 3)
+                   : !t.filtersOuter &&
+                         fuseEpilogue(func, rewriter, conv, {1, 1, 0, 0},
+                                      {0, 0, t.ow, t.f}, 0, reduction, 3))
+          continue;
+      }
       if (t.filtersOuter)
         if (auto inner = packFilterBlocks(rewriter, conv, t.f)) {
           conv = inner;
