@@ -461,7 +461,8 @@ tileAndFuse(RewriterBase &rw, TilingInterface root, ArrayRef<int64_t> sizes,
 /// reads contiguous weights. Leaves `conv` as it is when its weights are not
 /// such a slice.
 static void packSlicedWeights(RewriterBase &rw, linalg::Conv2DNhwcHwcfOp conv,
-                              int64_t ft) {
+                              int64_t ft,
+                              DenseMap<std::pair<Value, int64_t>, Value> &cache) {
   auto slice = conv.getInputs()[1].getDefiningOp<tensor::ExtractSliceOp>();
   if (!slice || !slice.hasUnitStride())
     return;
@@ -474,24 +475,30 @@ static void packSlicedWeights(RewriterBase &rw, linalg::Conv2DNhwcHwcfOp conv,
       !llvm::all_of(slice.getStaticOffsets().drop_back(),
                     [](int64_t o) { return o == 0; }))
     return;
-  FailureOr<SmallVector<float>> values = cnn::getConstantFloats(whole);
-  if (failed(values))
-    return;
-  int64_t blocks = f / ft;
-  SmallVector<float> packed(values->size());
-  for (int64_t y = 0; y < kh; ++y)
-    for (int64_t x = 0; x < kw; ++x)
-      for (int64_t i = 0; i < c; ++i)
-        for (int64_t o = 0; o < f; ++o)
-          packed[((((o / ft) * kh + y) * kw + x) * c + i) * ft + o % ft] =
-              (*values)[((y * kw + x) * c + i) * f + o];
   Location loc = conv.getLoc();
   OpBuilder::InsertionGuard guard(rw);
+  // One packed copy per weights and block size, even when a split
+  // convolution has two block loops.
+  Value &packedWeights = cache[{whole, ft}];
+  if (!packedWeights) {
+    FailureOr<SmallVector<float>> values = cnn::getConstantFloats(whole);
+    if (failed(values))
+      return;
+    int64_t blocks = f / ft;
+    SmallVector<float> packed(values->size());
+    for (int64_t y = 0; y < kh; ++y)
+      for (int64_t x = 0; x < kw; ++x)
+        for (int64_t i = 0; i < c; ++i)
+          for (int64_t o = 0; o < f; ++o)
+            packed[((((o / ft) * kh + y) * kw + x) * c + i) * ft + o % ft] =
+                (*values)[((y * kw + x) * c + i) * f + o];
+    rw.setInsertionPointAfterValue(whole);
+    packedWeights = cnn::createWeightConstant(
+        rw, loc,
+        RankedTensorType::get({blocks, kh, kw, c, ft}, wType.getElementType()),
+        packed, cnn::weightName(loc, "packed"));
+  }
   rw.setInsertionPoint(slice);
-  Value packedWeights = cnn::createWeightConstant(
-      rw, loc,
-      RankedTensorType::get({blocks, kh, kw, c, ft}, wType.getElementType()),
-      packed, cnn::weightName(loc, "packed"));
   OpFoldResult offset = slice.getMixedOffsets().back();
   AffineExpr d0 = rw.getAffineDimExpr(0);
   OpFoldResult block = affine::makeComposedFoldedAffineApply(
@@ -503,6 +510,92 @@ static void packSlicedWeights(RewriterBase &rw, linalg::Conv2DNhwcHwcfOp conv,
             {i1, rw.getIndexAttr(kh), rw.getIndexAttr(kw), rw.getIndexAttr(c),
              rw.getIndexAttr(ft)}});
   rw.modifyOpInPlace(conv, [&] { conv->setOperand(1, w); });
+}
+
+/// A convolution with its fill and its in-place epilogue.
+struct ConvTriple {
+  linalg::FillOp fill;
+  linalg::LinalgOp conv;
+  linalg::GenericOp epilogue;
+};
+
+/// Splits `t` along the output width at column `at` into triples over
+/// columns [0, at) and [at, OW), in destination-passing style: each part's
+/// fill writes a slice of the fill's destination and its epilogue's result
+/// is inserted back there, so both parts bufferize into one output with no
+/// copy. Each part then has a width its register tile divides. Fails (IR
+/// unchanged) when an epilogue operand is indexed by anything but plain
+/// loop dimensions.
+static FailureOr<std::array<ConvTriple, 2>>
+splitWidth(RewriterBase &rw, ConvTriple t, int64_t at) {
+  for (OpOperand *in : t.epilogue.getDpsInputOperands())
+    if (!t.epilogue.getMatchingIndexingMap(in).isProjectedPermutation())
+      return failure();
+  auto strides = t.conv->getAttrOfType<DenseIntElementsAttr>("strides");
+  auto dilations = t.conv->getAttrOfType<DenseIntElementsAttr>("dilations");
+  if (!strides || !dilations)
+    return failure();
+  int64_t sw = strides.getValues<int64_t>()[1];
+  int64_t dw = dilations.getValues<int64_t>()[1];
+  Value input = t.conv.getDpsInputOperand(0)->get();
+  Value weight = t.conv.getDpsInputOperand(1)->get();
+  auto inType = cast<RankedTensorType>(input.getType());
+  auto outType = cast<RankedTensorType>(t.conv->getResult(0).getType());
+  int64_t kw = cast<RankedTensorType>(weight.getType()).getDimSize(1);
+  int64_t ow = outType.getDimSize(2);
+  Location loc = t.conv.getLoc();
+  rw.setInsertionPoint(t.epilogue);
+  auto sliceOf = [&](Value v, int64_t dim, int64_t offset, int64_t size) {
+    auto type = cast<RankedTensorType>(v.getType());
+    SmallVector<int64_t> shape(type.getShape());
+    Slice slice;
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      slice.offsets.push_back(rw.getIndexAttr(d == dim ? offset : 0));
+      slice.sizes.push_back(rw.getIndexAttr(d == dim ? size : shape[d]));
+    }
+    shape[dim] = size;
+    return extractSlice(rw, loc, type.clone(shape), v, slice);
+  };
+  Value current = t.fill.getDpsInitOperand(0)->get();
+  std::array<ConvTriple, 2> parts;
+  int64_t bounds[3] = {0, at, ow};
+  for (int part = 0; part < 2; ++part) {
+    int64_t o0 = bounds[part], w = bounds[part + 1] - bounds[part];
+    int64_t inWidth = (w - 1) * sw + (kw - 1) * dw + 1;
+    Value in = sliceOf(input, 2, o0 * sw, inWidth);
+    (void)inType;
+    Value dest = sliceOf(current, 2, o0, w);
+    auto fill = cast<linalg::FillOp>(mlir::clone(
+        rw, t.fill, TypeRange{dest.getType()},
+        ValueRange{t.fill.getDpsInputOperand(0)->get(), dest}));
+    auto conv = cast<linalg::LinalgOp>(
+        mlir::clone(rw, t.conv, TypeRange{dest.getType()},
+                    ValueRange{in, weight, fill->getResult(0)}));
+    SmallVector<Value> operands;
+    for (OpOperand *op : t.epilogue.getDpsInputOperands()) {
+      AffineMap map = t.epilogue.getMatchingIndexingMap(op);
+      Value v = op->get();
+      for (auto [k, e] : llvm::enumerate(map.getResults()))
+        if (cast<AffineDimExpr>(e).getPosition() == 2)
+          v = sliceOf(v, k, o0, w);
+      operands.push_back(v);
+    }
+    operands.push_back(conv->getResult(0));
+    auto epilogue = cast<linalg::GenericOp>(mlir::clone(
+        rw, t.epilogue, TypeRange{dest.getType()}, operands));
+    SmallVector<OpFoldResult> offsets(4, rw.getIndexAttr(0)), sizes;
+    offsets[2] = rw.getIndexAttr(o0);
+    for (int64_t d : cast<RankedTensorType>(dest.getType()).getShape())
+      sizes.push_back(rw.getIndexAttr(d));
+    current = tensor::InsertSliceOp::create(
+        rw, loc, epilogue->getResult(0), current, offsets, sizes,
+        SmallVector<OpFoldResult>(4, rw.getIndexAttr(1)));
+    parts[part] = {fill, conv, epilogue};
+  }
+  rw.replaceOp(t.epilogue, current);
+  rw.eraseOp(t.conv);
+  rw.eraseOp(t.fill);
+  return parts;
 }
 
 /// Parses `body` as the named sequence @main of a transform module and
@@ -652,24 +745,53 @@ struct CPUVectorizeConvPass
   /// or fusion fails.
   bool fuseEpilogue(func::FuncOp func, RewriterBase &rw, linalg::LinalgOp conv,
                     ArrayRef<int64_t> outer, ArrayRef<int64_t> inner,
-                    int64_t packBlock, StringRef reduction,
+                    int64_t split, int64_t packBlock, StringRef reduction,
                     unsigned reductionLoops) {
-    if (!conv->getParentOfType<func::FuncOp>() ||
-        conv->getParentOp() != func.getOperation())
+    if (conv->getParentOp() != func.getOperation())
       return false;
     linalg::GenericOp epilogue = makeEpilogueInPlace(rw, conv);
     if (!epilogue)
       return false;
-    llvm::SmallPtrSet<Operation *, 4> fusable = {conv.getOperation()};
-    if (auto fill = conv.getDpsInits()[0].getDefiningOp<linalg::FillOp>())
-      if (fill->hasOneUse())
-        fusable.insert(fill);
+    auto fill = conv.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+    if (fill && !fill->hasOneUse())
+      fill = {};
+    ConvTriple whole{fill, conv, epilogue};
+    if (!split)
+      return fuseTriple(func, rw, whole, outer, inner, packBlock, reduction,
+                        reductionLoops);
+    // A row the register tile does not divide: the first `split` columns
+    // in tiles of inner[2], the rest as one tile.
+    if (!fill)
+      return false; // the in-place epilogue is still correct
+    int64_t ow = cast<RankedTensorType>(conv->getResult(0).getType())
+                     .getDimSize(2);
+    FailureOr<std::array<ConvTriple, 2>> parts = splitWidth(rw, whole, split);
+    if (failed(parts))
+      return false;
+    SmallVector<int64_t> restInner(inner);
+    restInner[2] = ow - split;
+    fuseTriple(func, rw, (*parts)[0], outer, inner, packBlock, reduction,
+               reductionLoops);
+    fuseTriple(func, rw, (*parts)[1], outer, restInner, packBlock, reduction,
+               reductionLoops);
+    return true;
+  }
+
+  /// The two tiling levels of fuseEpilogue on one triple. Returns false
+  /// (IR unchanged) when the first level fails.
+  bool fuseTriple(func::FuncOp func, RewriterBase &rw, ConvTriple t,
+                  ArrayRef<int64_t> outer, ArrayRef<int64_t> inner,
+                  int64_t packBlock, StringRef reduction,
+                  unsigned reductionLoops) {
+    llvm::SmallPtrSet<Operation *, 4> fusable = {t.conv.getOperation()};
+    if (t.fill)
+      fusable.insert(t.fill);
     FailureOr<SmallVector<Operation *>> level1 = tileAndFuse(
-        rw, cast<TilingInterface>(epilogue.getOperation()), outer,
+        rw, cast<TilingInterface>(t.epilogue.getOperation()), outer,
         /*forall=*/true, fusable);
     if (failed(level1))
       return false; // the in-place epilogue is still correct
-    rw.eraseOp(epilogue);
+    rw.eraseOp(t.epilogue);
     fusable.clear();
     Operation *tiledConv = nullptr;
     for (Operation *op : llvm::drop_end(*level1)) {
@@ -679,7 +801,7 @@ struct CPUVectorizeConvPass
     }
     if (packBlock > 0)
       if (auto c = dyn_cast_or_null<linalg::Conv2DNhwcHwcfOp>(tiledConv))
-        packSlicedWeights(rw, c, packBlock);
+        packSlicedWeights(rw, c, packBlock, packedCache);
     FailureOr<SmallVector<Operation *>> level2 = tileAndFuse(
         rw, cast<TilingInterface>(level1->back()), inner, /*forall=*/false,
         fusable);
@@ -697,6 +819,9 @@ struct CPUVectorizeConvPass
                               reductionLoops));
     return true;
   }
+
+  /// Packed weights made by fuseTriple, per (weights, block size).
+  DenseMap<std::pair<Value, int64_t>, Value> packedCache;
 
   /// The schedule of one matmul [M, K] x [K, N], matched by its tag: an
   /// (mt x nt) register block, N split where nt does not divide it, K
@@ -786,6 +911,7 @@ struct CPUVectorizeConvPass
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    packedCache.clear();
     {
       SmallVector<linalg::Conv2DNhwgcGfhwcOp> grouped;
       func.walk([&](linalg::Conv2DNhwgcGfhwcOp c) { grouped.push_back(c); });
@@ -823,9 +949,9 @@ struct CPUVectorizeConvPass
       DepthwiseTile t = selectDepthwiseTile(out.getDimSize(2),
                                             out.getDimSize(3), vectorBits);
       bool parallelRows = !conv->getParentOfType<scf::ForallOp>();
-      if (!t.split && parallelRows &&
+      if (parallelRows &&
           fuseEpilogue(func, rewriter, conv, {1, 1, 0, 0}, {0, 0, t.ow, t.c},
-                       0, "[0, 0, 0, 0, 1, 0]", 1))
+                       t.split, 0, "[0, 0, 0, 0, 1, 0]", 1))
         continue;
       applyTo(func, conv, "depthwise convolution",
               depthwiseSchedule(t, out.getDimSize(2), parallelRows));
@@ -837,17 +963,18 @@ struct CPUVectorizeConvPass
       ConvTile t = selectConvTile(out.getDimSize(2), out.getDimSize(3),
                                   in.getDimSize(3), w.getDimSize(0),
                                   w.getDimSize(1), vectorBits);
-      if (!t.split && !conv->getParentOfType<scf::ForallOp>()) {
+      if (!conv->getParentOfType<scf::ForallOp>()) {
         std::string reduction =
             llvm::formatv("[0, 0, 0, 0, 1, 1, {0}]", t.c).str();
-        bool packed = t.filtersOuter &&
-                      succeeded(cnn::getConstantFloats(conv.getInputs()[1])) &&
-                      out.getDimSize(3) > t.f;
+        bool packed = t.filtersOuter && out.getDimSize(3) > t.f &&
+                      out.getDimSize(3) % t.f == 0 &&
+                      conv.getInputs()[1].getDefiningOp<arith::ConstantOp>();
         if (packed ? fuseEpilogue(func, rewriter, conv, {0, 0, 0, t.f},
-                                  {1, 1, t.ow, 0}, t.f, reduction, 3)
+                                  {1, 1, t.ow, 0}, t.split, t.f, reduction, 3)
                    : !t.filtersOuter &&
                          fuseEpilogue(func, rewriter, conv, {1, 1, 0, 0},
-                                      {0, 0, t.ow, t.f}, 0, reduction, 3))
+                                      {0, 0, t.ow, t.f}, t.split, 0,
+                                      reduction, 3))
           continue;
       }
       if (t.filtersOuter)

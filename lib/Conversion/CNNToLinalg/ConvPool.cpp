@@ -4,7 +4,7 @@
 // tensor.pad, so that later tiling and vectorization see the upstream ops
 // they know. In NHWC mode ungrouped and depthwise convolutions, pools, global
 // pools and LRN compute in NHWC (see "Layout propagation" in
-// LoweringUtils.h); grouped convolutions stay NCHW.
+// LoweringUtils.h); grouped convolutions compute in NHWGC.
 //
 //===----------------------------------------------------------------------===//
 
@@ -48,6 +48,34 @@ Value weightsHWCF(OpBuilder &b, Location loc, Value weight) {
       hwcf, name);
 }
 
+/// Grouped weights [F, C/G, KH, KW] in GFHWC order [G, F/G, KH, KW, C/G]:
+/// folded at compile time when they are constants, else a transpose at run
+/// time.
+Value weightsGFHWC(OpBuilder &b, Location loc, Value weight, int64_t group) {
+  auto type = cast<RankedTensorType>(weight.getType());
+  int64_t f = type.getDimSize(0), c = type.getDimSize(1),
+          kh = type.getDimSize(2), kw = type.getDimSize(3), fg = f / group;
+  auto gfhwcType = RankedTensorType::get({group, fg, kh, kw, c},
+                                         type.getElementType());
+  auto values = cnn::getConstantFloats(weight);
+  if (failed(values)) {
+    auto expanded = tensor::ExpandShapeOp::create(
+        b, loc,
+        RankedTensorType::get({group, fg, c, kh, kw}, type.getElementType()),
+        weight, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
+    return permute(b, loc, expanded, {0, 1, 3, 4, 2});
+  }
+  SmallVector<float> gfhwc(values->size());
+  for (int64_t o = 0; o < f; ++o)
+    for (int64_t i = 0; i < c; ++i)
+      for (int64_t y = 0; y < kh; ++y)
+        for (int64_t x = 0; x < kw; ++x)
+          gfhwc[((o * kh + y) * kw + x) * c + i] =
+              (*values)[((o * c + i) * kh + y) * kw + x];
+  return cnn::createWeightConstant(b, loc, gfhwcType, gfhwc,
+                                   cnn::weightName(loc, "gfhwc"));
+}
+
 struct Conv2DLowering : OpConversionPattern<cnn::Conv2DOp> {
   Conv2DLowering(MLIRContext *ctx, bool nhwc)
       : OpConversionPattern(ctx), nhwc(nhwc) {}
@@ -66,6 +94,39 @@ struct Conv2DLowering : OpConversionPattern<cnn::Conv2DOp> {
     int64_t c = inType.getDimSize(1), f = wType.getDimSize(0);
 
     bool isDepthwise = group == c && f == c && group > 1;
+    if (nhwc && group > 1 && !isDepthwise) {
+      // NHWGC input (a free reshape of NHWC) and GFHWC weights: CPU codegen
+      // runs each group as an NHWC convolution, the groups in parallel.
+      Value in = padSpatial(rw, loc, toNHWC(rw, loc, adaptor.getInput()),
+                            op.getPads(), 0.0, /*hDim=*/1);
+      auto inT = cast<RankedTensorType>(in.getType());
+      SmallVector<ReassociationIndices> split = {{0}, {1}, {2}, {3, 4}};
+      Value gIn = tensor::ExpandShapeOp::create(
+          rw, loc,
+          RankedTensorType::get({inT.getDimSize(0), inT.getDimSize(1),
+                                 inT.getDimSize(2), group, c / group},
+                                inT.getElementType()),
+          in, split);
+      RankedTensorType type = nhwcType(outType);
+      auto gType = RankedTensorType::get(
+          {type.getDimSize(0), type.getDimSize(1), type.getDimSize(2), group,
+           f / group},
+          type.getElementType());
+      Value conv = linalg::Conv2DNhwgcGfhwcOp::create(
+                       rw, loc, TypeRange{gType},
+                       ValueRange{gIn, weightsGFHWC(rw, loc, weight, group)},
+                       ValueRange{filledTensor(rw, loc, gType, 0.0)}, strides,
+                       dilations)
+                       .getResult(0);
+      conv = tensor::CollapseShapeOp::create(rw, loc, type, conv, split);
+      Value residual = adaptor.getResidual();
+      if (residual)
+        residual = toNHWC(rw, loc, residual);
+      Value y = epilogue(rw, op, conv, adaptor.getBias(), residual,
+                         /*channelDim=*/3);
+      rw.replaceOp(op, fromNHWC(rw, loc, y));
+      return success();
+    }
     if (nhwc && (group == 1 || isDepthwise)) {
       // NHWC with HWCF (HWC for depthwise) weights transposed at compile
       // time: CPU codegen vectorizes along the output channels.

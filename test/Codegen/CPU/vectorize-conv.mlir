@@ -103,3 +103,134 @@ func.func @dense(%a: tensor<1x2048xf32>, %init: tensor<1x1000xf32>) -> tensor<1x
   %r = linalg.matmul ins(%a, %w : tensor<1x2048xf32>, tensor<2048x1000xf32>) outs(%init : tensor<1x1000xf32>) -> tensor<1x1000xf32>
   return %r : tensor<1x1000xf32>
 }
+
+// -----
+
+// The epilogue (bias + ReLU here) and the fill are fused into the register
+// tile: each 4x16 tile is zeroed, accumulated over the input channels and
+// finished (bias, max) before the next, all inside the row forall. No
+// separate pass over the output remains.
+// AVX2-LABEL: func @fused_epilogue
+// AVX2: scf.forall (%{{.*}}) in (56) shared_outs
+// AVX2: scf.for %{{.*}} = %c0 to %c56 step %c4
+// AVX2: scf.for %{{.*}} = %c0 to %c64 step %c16
+// AVX2: %[[ZERO:.+]] = vector.transfer_write %cst, %{{.*}} : vector<4x16xf32>, tensor<1x1x4x16xf32>
+// AVX2: %[[ACC:.+]] = scf.for %{{.*}} = %c0 to %c64 step %c4 iter_args(%{{.*}} = %[[ZERO]]) -> (tensor<1x1x4x16xf32>)
+// AVX2: vector.contract {{.*}} : vector<4x4xf32>, vector<4x16xf32> into vector<4x16xf32>
+// AVX2: %[[SUM:.+]] = vector.transfer_read %[[ACC]]
+// AVX2: %[[B:.+]] = arith.addf %[[SUM]], %{{.*}} : vector<4x16xf32>
+// AVX2: arith.maximumf %[[B]], %{{.*}} : vector<4x16xf32>
+// AVX2: tensor.parallel_insert_slice
+// AVX2-NOT: linalg.
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#ch = affine_map<(d0, d1, d2, d3) -> (d3)>
+func.func @fused_epilogue(%in: tensor<1x56x56x64xf32>, %w: tensor<1x1x64x64xf32>, %b: tensor<64xf32>) -> tensor<1x56x56x64xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x56x56x64xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x56x56x64xf32>) -> tensor<1x56x56x64xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : tensor<1x56x56x64xf32>, tensor<1x1x64x64xf32>) outs(%f : tensor<1x56x56x64xf32>) -> tensor<1x56x56x64xf32>
+  %r = linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c, %b : tensor<1x56x56x64xf32>, tensor<64xf32>) outs(%e : tensor<1x56x56x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    %m = arith.maximumf %s, %cst : f32
+    linalg.yield %m : f32
+  } -> tensor<1x56x56x64xf32>
+  return %r : tensor<1x56x56x64xf32>
+}
+
+// -----
+
+// With packed weights the epilogue joins each filter block: a block loop
+// (scf.forall over 16 blocks of 16 filters) holds the fill, the convolution
+// and the residual add + ReLU of its 16 channels. The 7-pixel rows do not
+// take a 6-pixel tile, so the convolution is split by columns into 0-5 and
+// 6, each a block loop of its own writing its columns of the one output.
+// AVX2-LABEL: func @fused_packed_residual
+// AVX2: scf.forall (%{{.*}}) = (0) to (256) step (16) shared_outs(%{{.*}}) -> (tensor<1x7x6x256xf32>)
+// AVX2: vector.contract {{.*}} into vector<6x16xf32>
+// AVX2: arith.addf %{{.*}}, %{{.*}} : vector<6x16xf32>
+// AVX2: arith.maximumf %{{.*}}, %{{.*}} : vector<6x16xf32>
+// AVX2: %[[LEFT:.+]] = tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 0] [1, 7, 6, 256]
+// AVX2: scf.forall (%{{.*}}) = (0) to (256) step (16) shared_outs(%{{.*}}) -> (tensor<1x7x1x256xf32>)
+// AVX2: vector.contract {{.*}} into vector<16xf32>
+// AVX2: arith.maximumf %{{.*}}, %{{.*}} : vector<16xf32>
+// AVX2: tensor.insert_slice %{{.*}} into %[[LEFT]][0, 0, 6, 0] [1, 7, 1, 256]
+// AVX2-NOT: linalg.
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @fused_packed_residual(%in: tensor<1x7x7x1024xf32>, %res: tensor<1x7x7x256xf32>) -> tensor<1x7x7x256xf32> {
+  %cst = arith.constant 0.0 : f32
+  %w = arith.constant dense<1.0> : tensor<1x1x1024x256xf32>
+  %e = tensor.empty() : tensor<1x7x7x256xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x7x7x256xf32>) -> tensor<1x7x7x256xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : tensor<1x7x7x1024xf32>, tensor<1x1x1024x256xf32>) outs(%f : tensor<1x7x7x256xf32>) -> tensor<1x7x7x256xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c, %res : tensor<1x7x7x256xf32>, tensor<1x7x7x256xf32>) outs(%e : tensor<1x7x7x256xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    %m = arith.maximumf %s, %cst : f32
+    linalg.yield %m : f32
+  } -> tensor<1x7x7x256xf32>
+  return %r : tensor<1x7x7x256xf32>
+}
+
+// -----
+
+// negative_: an epilogue that is not the convolution's only use (here the
+// raw result is returned too) stays a separate op.
+// AVX2-LABEL: func @negative_shared_result
+// AVX2: vector.contract
+// AVX2: linalg.generic
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @negative_shared_result(%in: tensor<1x56x56x64xf32>, %w: tensor<1x1x64x64xf32>) -> (tensor<1x56x56x64xf32>, tensor<1x56x56x64xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x56x56x64xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x56x56x64xf32>) -> tensor<1x56x56x64xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : tensor<1x56x56x64xf32>, tensor<1x1x64x64xf32>) outs(%f : tensor<1x56x56x64xf32>) -> tensor<1x56x56x64xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c : tensor<1x56x56x64xf32>) outs(%e : tensor<1x56x56x64xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %m = arith.maximumf %x, %cst : f32
+    linalg.yield %m : f32
+  } -> tensor<1x56x56x64xf32>
+  return %r, %c : tensor<1x56x56x64xf32>, tensor<1x56x56x64xf32>
+}
+
+// -----
+
+// Depthwise 3x3, stride 2: rows in parallel, then tiles of 4 pixels x 16
+// channels, one kernel row at a time; each row's three taps are FMAs on
+// vectors of channels from one 9-pixel input window (with stride 2, one FMA
+// per pixel and tap).
+// AVX2-LABEL: func @depthwise
+// AVX2: scf.forall (%{{.*}}) in (56) shared_outs
+// AVX2: scf.for %{{.*}} = %c0 to %c56 step %c4
+// AVX2: scf.for %{{.*}} = %c0 to %c96 step %c16
+// AVX2: scf.for %{{.*}} = %c0 to %c3 step %c1
+// AVX2: vector.transfer_read {{.*}} : tensor<1x9x16xf32>, vector<9x16xf32>
+// AVX2-COUNT-12: vector.fma {{.*}} : vector<16xf32>
+// AVX2-NOT: linalg.depthwise
+func.func @depthwise(%in: tensor<1x113x113x96xf32>, %w: tensor<3x3x96xf32>) -> tensor<1x56x56x96xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x56x56x96xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x56x56x96xf32>) -> tensor<1x56x56x96xf32>
+  %r = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%in, %w : tensor<1x113x113x96xf32>, tensor<3x3x96xf32>) outs(%f : tensor<1x56x56x96xf32>) -> tensor<1x56x56x96xf32>
+  return %r : tensor<1x56x56x96xf32>
+}
+
+// -----
+
+// A grouped convolution (NHWGC, 4 groups of 8 -> 16 channels) runs as a
+// parallel loop over its groups, each an NHWC convolution on its channel
+// slice with that group's packed weights, scheduled like any other.
+// AVX2-LABEL: func @grouped
+// AVX2: scf.forall (%[[G:.*]]) in (4) shared_outs(%{{.*}} = %{{.*}}) -> (tensor<1x14x14x4x16xf32>)
+// AVX2: tensor.extract_slice %arg0[0, 0, 0, %[[G]], 0] [1, 16, 16, 1, 8] [1, 1, 1, 1, 1] : tensor<1x16x16x4x8xf32> to tensor<1x16x16x8xf32>
+// AVX2: vector.contract {{.*}} into vector<{{.*}}x16xf32>
+// AVX2: tensor.parallel_insert_slice %{{.*}} into %{{.*}}[0, 0, 0, %[[G]], 0] [1, 14, 14, 1, 16]
+// AVX2-NOT: linalg.conv
+func.func @grouped(%in: tensor<1x16x16x4x8xf32>) -> tensor<1x14x14x4x16xf32> {
+  %cst = arith.constant 0.0 : f32
+  %w = arith.constant dense<1.0> : tensor<4x16x3x3x8xf32>
+  %e = tensor.empty() : tensor<1x14x14x4x16xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x14x14x4x16xf32>) -> tensor<1x14x14x4x16xf32>
+  %r = linalg.conv_2d_nhwgc_gfhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : tensor<1x16x16x4x8xf32>, tensor<4x16x3x3x8xf32>) outs(%f : tensor<1x14x14x4x16xf32>) -> tensor<1x14x14x4x16xf32>
+  return %r : tensor<1x14x14x4x16xf32>
+}

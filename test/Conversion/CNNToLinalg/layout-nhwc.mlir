@@ -66,12 +66,16 @@ func.func @conv_bias(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x3xf32> {
 
 // -----
 
-// negative_: grouped (not depthwise) convolutions keep their NCHW lowering,
-// with the layout turned back around them.
-// CHECK-LABEL: func @negative_grouped
-// CHECK: linalg.conv_2d_ngchw_gfchw
-// CHECK-NOT: linalg.conv_2d_nhwc
-func.func @negative_grouped(%x: tensor<1x4x4x4xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x4x2x2xf32> {
+// Grouped (not depthwise) convolutions compute in NHWGC, a reshape of NHWC:
+// the channels split into (group, channel), the weights in GFHWC order (a
+// run-time transpose here: the weights are an argument).
+// CHECK-LABEL: func @grouped
+// CHECK: %[[IN:.+]] = tensor.expand_shape %{{.+}} {{\[\[}}0], [1], [2], [3, 4]] output_shape [1, 4, 4, 2, 2] : tensor<1x4x4x4xf32> into tensor<1x4x4x2x2xf32>
+// CHECK: %[[W:.+]] = linalg.generic {{.*}} outs(%{{.+}} : tensor<2x2x3x3x2xf32>)
+// CHECK: %[[C:.+]] = linalg.conv_2d_nhwgc_gfhwc {{.*}} ins(%[[IN]], %[[W]] : tensor<1x4x4x2x2xf32>, tensor<2x2x3x3x2xf32>) outs(%{{.+}} : tensor<1x2x2x2x2xf32>)
+// CHECK: tensor.collapse_shape %[[C]] {{\[\[}}0], [1], [2], [3, 4]] : tensor<1x2x2x2x2xf32> into tensor<1x2x2x4xf32>
+// CHECK-NOT: linalg.conv_2d_ngchw_gfchw
+func.func @grouped(%x: tensor<1x4x4x4xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x4x2x2xf32> {
   %0 = cnn.conv2d %x, %w strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] group = 2 : (tensor<1x4x4x4xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x2x2xf32>
   return %0 : tensor<1x4x2x2xf32>
 }
