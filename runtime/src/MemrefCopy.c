@@ -47,15 +47,24 @@ memrefCopy(int64_t elemSize, UnrankedMemRef *src, UnrankedMemRef *dst) {
     if (sizes[i] == 0)
       return;
   /* Copy the innermost dimension as one block when both sides are unit
-   * stride there; walk the outer dimensions with an odometer. */
+   * stride there, widened over every outer dimension that is contiguous
+   * with it on both sides (a padded NHWC buffer takes whole W x C rows);
+   * walk the remaining dimensions with an odometer. */
   int64_t inner = rank - 1;
   int contiguous = sStrides[inner] == 1 && dStrides[inner] == 1;
+  int64_t run = sizes[inner];
+  if (contiguous)
+    while (inner > 0 && sStrides[inner - 1] == run &&
+           dStrides[inner - 1] == run) {
+      run *= sizes[inner - 1];
+      --inner;
+    }
   int64_t index[kMaxRank] = {0};
   int64_t sOff = 0, dOff = 0;
   for (;;) {
     if (contiguous) {
       memcpy(dBase + dOff * elemSize, sBase + sOff * elemSize,
-             (size_t)(sizes[inner] * elemSize));
+             (size_t)(run * elemSize));
     } else {
       for (int64_t k = 0; k < sizes[inner]; ++k)
         memcpy(dBase + (dOff + k * dStrides[inner]) * elemSize,

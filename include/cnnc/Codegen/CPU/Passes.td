@@ -62,6 +62,14 @@ def CPUVectorizeConvPass : Pass<"cnnc-cpu-vectorize-conv", "func::FuncOp"> {
     so every tile has a static shape. The schedule is applied with the
     transform dialect (see docs/codegen-notes.md).
 
+    A convolution whose only user is its elementwise epilogue gets that
+    epilogue (made in place) and its fill fused into the register tile, so
+    each output tile is finished while in registers. Depthwise convolutions
+    (`linalg.depthwise_conv_2d_nhwc_hwc`) get a register tile of pixels by
+    channels; grouped ones (`linalg.conv_2d_nhwgc_gfhwc`) become a parallel
+    loop of per-group NHWC convolutions with packed weights. See
+    docs/passes.md.
+
     Before:
     ```mlir
     %c = linalg.conv_2d_nhwc_hwcf ins(%x, %w : tensor<1x58x58x64xf32>,
