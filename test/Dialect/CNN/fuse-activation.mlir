@@ -70,3 +70,33 @@ func.func @negative_broadcast_add(%x: tensor<1x4x8x8xf32>, %s: tensor<4x1x1xf32>
   %1 = cnn.add %0, %s : (tensor<1x4x8x8xf32>, tensor<4x1x1xf32>) -> tensor<1x4x8x8xf32>
   return %1 : tensor<1x4x8x8xf32>
 }
+
+// -----
+
+// x * sigmoid(x) (SiLU as exported by frameworks without the op), in either
+// operand order, becomes one silu activation in the convolution epilogue.
+// CHECK-LABEL: func @silu_from_mul
+// CHECK: %[[C:.+]] = cnn.conv2d {{.*}} activation = "silu"
+// CHECK-NOT: cnn.sigmoid
+// CHECK-NOT: cnn.mul
+// CHECK: return %[[C]]
+func.func @silu_from_mul(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> {
+  %w = arith.constant dense<0.1> : tensor<4x4x1x1xf32>
+  %0 = cnn.conv2d %x, %w strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] group = 1 : (tensor<1x4x8x8xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x8x8xf32>
+  %1 = cnn.sigmoid %0 : tensor<1x4x8x8xf32>
+  %2 = cnn.mul %1, %0 : (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  return %2 : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+// negative_: x * sigmoid(y) is a gate (squeeze-excite), not SiLU.
+// CHECK-LABEL: func @negative_gate
+// CHECK: cnn.sigmoid
+// CHECK: cnn.mul
+// CHECK-NOT: cnn.silu
+func.func @negative_gate(%x: tensor<1x4x8x8xf32>, %y: tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> {
+  %1 = cnn.sigmoid %y : tensor<1x4x8x8xf32>
+  %2 = cnn.mul %x, %1 : (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  return %2 : tensor<1x4x8x8xf32>
+}

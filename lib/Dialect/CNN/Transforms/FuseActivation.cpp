@@ -101,6 +101,25 @@ struct FuseResidualAddPattern : OpRewritePattern<AddOp> {
   }
 };
 
+/// mul(x, sigmoid(x)), either order, as exported by frameworks that have no
+/// SiLU/Swish op, becomes cnn.silu(x): one activation the convolution
+/// epilogue can take, instead of two elementwise passes.
+struct SiluFromMulPattern : OpRewritePattern<MulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MulOp mul,
+                                PatternRewriter &rewriter) const override {
+    for (unsigned i = 0; i < 2; ++i) {
+      Value x = mul->getOperand(i);
+      auto sigmoid = mul->getOperand(1 - i).getDefiningOp<SigmoidOp>();
+      if (!sigmoid || sigmoid.getInput() != x || x.getType() != mul.getType())
+        continue;
+      rewriter.replaceOpWithNewOp<SiluOp>(mul, x);
+      return success();
+    }
+    return rewriter.notifyMatchFailure(mul, "not x * sigmoid(x)");
+  }
+};
+
 template <typename OpTy>
 struct FuseActivationPattern : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
@@ -122,7 +141,8 @@ struct CNNFuseActivationPass
 } // namespace
 
 void mlir::cnn::populateFuseActivationPatterns(RewritePatternSet &patterns) {
-  patterns.add<FuseResidualAddPattern, FuseActivationPattern<ReluOp>,
+  patterns.add<FuseResidualAddPattern, SiluFromMulPattern,
+               FuseActivationPattern<ReluOp>,
                FuseActivationPattern<SigmoidOp>, FuseActivationPattern<TanhOp>,
                FuseActivationPattern<SiluOp>,
                FuseActivationPattern<HardSwishOp>,
