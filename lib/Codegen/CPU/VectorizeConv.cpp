@@ -142,6 +142,21 @@ static Value extractSlice(OpBuilder &b, Location loc, RankedTensorType type,
                                         slice.sizes, ones);
 }
 
+/// HWCF weights re-laid out as [F/ft][KH][KW][C][ft]: each block of `ft`
+/// filters contiguous.
+static SmallVector<float> packHWCF(ArrayRef<float> hwcf, int64_t kh,
+                                   int64_t kw, int64_t c, int64_t f,
+                                   int64_t ft) {
+  SmallVector<float> packed(hwcf.size());
+  for (int64_t y = 0; y < kh; ++y)
+    for (int64_t x = 0; x < kw; ++x)
+      for (int64_t i = 0; i < c; ++i)
+        for (int64_t o = 0; o < f; ++o)
+          packed[((((o / ft) * kh + y) * kw + x) * c + i) * ft + o % ft] =
+              hwcf[((y * kw + x) * c + i) * f + o];
+  return packed;
+}
+
 /// Rewrites `conv` (constant HWCF weights, F a multiple of `ft` > ft) as a
 /// loop over blocks of `ft` filters whose weights are packed at compile time
 /// into [F/ft][KH][KW][C][ft]: each block's weights are then contiguous, so
@@ -161,13 +176,7 @@ static linalg::Conv2DNhwcHwcfOp packFilterBlocks(RewriterBase &rw,
   if (failed(values))
     return {};
   int64_t blocks = f / ft;
-  SmallVector<float> packed(values->size());
-  for (int64_t y = 0; y < kh; ++y)
-    for (int64_t x = 0; x < kw; ++x)
-      for (int64_t i = 0; i < c; ++i)
-        for (int64_t o = 0; o < f; ++o)
-          packed[((((o / ft) * kh + y) * kw + x) * c + i) * ft + o % ft] =
-              (*values)[((y * kw + x) * c + i) * f + o];
+  SmallVector<float> packed = packHWCF(*values, kh, kw, c, f, ft);
   Location loc = conv.getLoc();
   rw.setInsertionPoint(conv);
   std::string name = cnn::weightName(loc, "packed");
@@ -485,13 +494,7 @@ static void packSlicedWeights(RewriterBase &rw, linalg::Conv2DNhwcHwcfOp conv,
     if (failed(values))
       return;
     int64_t blocks = f / ft;
-    SmallVector<float> packed(values->size());
-    for (int64_t y = 0; y < kh; ++y)
-      for (int64_t x = 0; x < kw; ++x)
-        for (int64_t i = 0; i < c; ++i)
-          for (int64_t o = 0; o < f; ++o)
-            packed[((((o / ft) * kh + y) * kw + x) * c + i) * ft + o % ft] =
-                (*values)[((y * kw + x) * c + i) * f + o];
+    SmallVector<float> packed = packHWCF(*values, kh, kw, c, f, ft);
     rw.setInsertionPointAfterValue(whole);
     packedWeights = cnn::createWeightConstant(
         rw, loc,
