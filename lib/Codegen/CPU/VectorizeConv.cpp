@@ -542,7 +542,6 @@ splitWidth(RewriterBase &rw, ConvTriple t, int64_t at) {
   int64_t dw = dilations.getValues<int64_t>()[1];
   Value input = t.conv.getDpsInputOperand(0)->get();
   Value weight = t.conv.getDpsInputOperand(1)->get();
-  auto inType = cast<RankedTensorType>(input.getType());
   auto outType = cast<RankedTensorType>(t.conv->getResult(0).getType());
   int64_t kw = cast<RankedTensorType>(weight.getType()).getDimSize(1);
   int64_t ow = outType.getDimSize(2);
@@ -566,7 +565,6 @@ splitWidth(RewriterBase &rw, ConvTriple t, int64_t at) {
     int64_t o0 = bounds[part], w = bounds[part + 1] - bounds[part];
     int64_t inWidth = (w - 1) * sw + (kw - 1) * dw + 1;
     Value in = sliceOf(input, 2, o0 * sw, inWidth);
-    (void)inType;
     Value dest = sliceOf(current, 2, o0, w);
     auto fill = cast<linalg::FillOp>(mlir::clone(
         rw, t.fill, TypeRange{dest.getType()},
