@@ -873,6 +873,9 @@ struct CPUVectorizeConvPass
   /// folded back into vector.contract it lowers to outer products.
   static constexpr const char *kToContract = R"mlir(
     transform.apply_patterns to %root {
+      transform.apply_patterns.vector.transfer_permutation_patterns
+    } : !transform.any_op
+    transform.apply_patterns to %root {
       transform.apply_patterns.vector.reduction_to_contract
     } : !transform.any_op
 )mlir";
