@@ -29,6 +29,38 @@ def CPUInterchangeLoopsPass : Pass<"cnnc-cpu-interchange-loops", "func::FuncOp">
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def CPUApproximateMathPass : Pass<"cnnc-cpu-approximate-math", "func::FuncOp"> {
+  let summary = "Expand exp and tanh on f32 into polynomial approximations "
+                "built from vector arithmetic";
+  let description = [{
+    LLVM has no vector `exp`: `math.exp` on `vector<8xf32>` becomes eight
+    calls to libm's `expf`. Sigmoid, SiLU (EfficientNet's swish) and tanh
+    epilogues fused into a convolution then spend more time in those calls
+    than in the convolution's FMAs. This pass rewrites `math.exp` and
+    `math.tanh` on f32 scalars and vectors into MLIR's polynomial
+    approximations (range reduction, a degree-5 polynomial and an exponent
+    bit-shift for exp; a rational approximation for tanh): plain vector
+    arithmetic that LLVM keeps in registers. Both are accurate to a few
+    units in the last place over the whole f32 range, including overflow
+    to +inf and underflow to 0 (see test/Codegen/CPU/approximate-math.mlir
+    and the network tests against onnxruntime).
+
+    Before:
+    ```mlir
+    %e = math.exp %x : vector<8xf32>
+    ```
+    After (abridged):
+    ```mlir
+    %k = math.floor (%x * log2(e))
+    %p = math.fma ... (polynomial in x - k * ln 2)
+    %e = arith.bitcast ((k + 127) << 23) * %p
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def CPULowerVectorsPass : Pass<"cnnc-cpu-lower-vectors", "func::FuncOp"> {
   let summary = "Hoist loop-invariant vector transfers and lower contractions "
                 "to FMAs, after bufferization";
