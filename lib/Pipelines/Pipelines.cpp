@@ -56,6 +56,7 @@ LogicalResult mlir::cnnc::buildCPUPipeline(OpPassManager &pm,
   std::string p;
   if (options.fuseElementwise)
     p += "func.func(cnnc-fuse-elementwise,canonicalize,cse),";
+  p += "func.func(cnnc-pad-in-producer),";
   if (options.outlineLayers)
     p += "cnnc-outline-layers{instrument},";
   p += "func.func(cnnc-cpu-vectorize-conv{vector-bits=" +
@@ -66,7 +67,7 @@ LogicalResult mlir::cnnc::buildCPUPipeline(OpPassManager &pm,
        "function-boundary-type-conversion=identity-layout-map},"
        "buffer-results-to-out-params{hoist-static-allocs "
        "modify-public-functions},"
-       "buffer-deallocation-pipeline,"
+       "buffer-deallocation-pipeline,cnnc-cpu-plan-activations,"
        "cnnc-cpu-outline-parallel,"
        "func.func(scf-forall-to-for,cnnc-cpu-lower-vectors,"
        "cnnc-cpu-approximate-math,canonicalize,cse,"

@@ -30,6 +30,7 @@
 #include "llvm/Pass.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
@@ -373,6 +374,20 @@ int main(int argc, char **argv) {
     }
     if (failed(pm.run(*module)))
       return 1;
+    // What cnnc-cpu-plan-activations made of the activations above.
+    if (auto plan = (*module)->getAttrOfType<DictionaryAttr>(
+            "cnnc.activation_bytes");
+        report && plan) {
+      auto get = [&](StringRef key) {
+        auto v = plan.getAs<IntegerAttr>(key);
+        return v ? v.getInt() : 0;
+      };
+      (out == "-" ? llvm::errs() : llvm::outs())
+          << "compiled: activation arena "
+          << llvm::formatv("{0:f3}", get("arena") / 1e6) << " MB for "
+          << get("buffers") << " buffers of "
+          << llvm::formatv("{0:f3}", get("total") / 1e6) << " MB\n";
+    }
   } else if (emit == Emit::Linalg) {
     return fail("input is already in the LLVM dialect");
   }

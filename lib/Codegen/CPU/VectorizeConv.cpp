@@ -399,6 +399,20 @@ static linalg::GenericOp makeEpilogueInPlace(RewriterBase &rw,
     }
   if (!use)
     return {};
+  // An init that is not an empty tensor is where the result must land (the
+  // interior of a padded buffer, from cnnc-pad-in-producer): the
+  // convolution's fill then writes there, so that the whole chain does.
+  Value target = init->get();
+  auto convFill = conv.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+  if (!target.getDefiningOp<tensor::EmptyOp>() && convFill) {
+    rw.setInsertionPoint(g);
+    auto fill = linalg::FillOp::create(rw, convFill.getLoc(),
+                                       convFill.getInputs()[0], target);
+    conv->moveBefore(g);
+    rw.modifyOpInPlace(conv, [&] {
+      conv.getDpsInitOperand(0)->set(fill.getResult(0));
+    });
+  }
   SmallVector<Value> inputs;
   SmallVector<AffineMap> maps;
   for (OpOperand *in : g.getDpsInputOperands())

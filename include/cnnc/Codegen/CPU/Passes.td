@@ -61,6 +61,85 @@ def CPUApproximateMathPass : Pass<"cnnc-cpu-approximate-math", "func::FuncOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def PadInProducerPass : Pass<"cnnc-pad-in-producer", "func::FuncOp"> {
+  let summary = "Have the producer of a padded tensor write straight into "
+                "the interior of the padded buffer";
+  let description = [{
+    A convolution's padding is a `tensor.pad` of its input, which bufferizes
+    to a new buffer filled whole and then a copy of the input into its
+    interior: two extra passes over the activation, single-threaded. For
+    MobileNetV2's depthwise layers on 112x112 and 56x56 maps that was most
+    of their time. When the padded tensor's producer is a linalg op (the
+    previous layer's epilogue, a convolution, a pooling or a layout
+    transpose) used only by the pad, and its init is an empty tensor or a
+    constant fill of one, this pass gives the producer the interior of the
+    padded tensor as its init, fills only the border (one slab per padded
+    side) and replaces the pad by the producer's result inserted back in
+    place. Bufferization then writes the producer's output into the padded
+    buffer directly. Runs before cnnc-outline-layers: the border fill and the
+    interior belong to the producer's layer, which returns the padded tensor.
+
+    Before:
+    ```mlir
+    %a = linalg.generic {...relu...} ins(%c, %bias) outs(%empty : tensor<1x56x56x64xf32>)
+    %p = tensor.pad %a low[0, 1, 1, 0] high[0, 1, 1, 0] { tensor.yield %zero }
+    ```
+    After:
+    ```mlir
+    %e = tensor.empty() : tensor<1x58x58x64xf32>
+    %top = tensor.extract_slice %e[0, 0, 0, 0] [1, 1, 58, 64] [1, 1, 1, 1]
+    %t0 = linalg.fill ins(%zero) outs(%top)
+    %e1 = tensor.insert_slice %t0 into %e[0, 0, 0, 0] [1, 1, 58, 64] [1, 1, 1, 1]
+    ... (bottom row, left and right columns)
+    %in = tensor.extract_slice %e4[0, 1, 1, 0] [1, 56, 56, 64] [1, 1, 1, 1]
+    %a = linalg.generic {...relu...} ins(%c, %bias) outs(%in)
+    %p = tensor.insert_slice %a into %e4[0, 1, 1, 0] [1, 56, 56, 64] [1, 1, 1, 1]
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def CPUPlanActivationsPass : Pass<"cnnc-cpu-plan-activations", "ModuleOp"> {
+  let summary = "Place the network's activation buffers in one arena, "
+                "sharing memory between buffers whose lives do not overlap";
+  let description = [{
+    After bufferization the network function (each public function)
+    allocates every activation and frees them all at its end: one malloc
+    per activation per run, and a peak equal to the sum of all activations.
+    Large mallocs are mmapped and unmapped by glibc, so every run also
+    page-faulted its activations in again. This pass computes each
+    statically shaped `memref.alloc` of the function body's live range
+    (its position to its last use, following views such as subviews and
+    casts; a buffer that is returned is left alone), places the buffers
+    largest first at the lowest 64-byte-aligned offset clear of every placed
+    buffer whose range overlaps, and replaces them by `memref.view`s of one
+    arena allocated at the start of the function and freed at its end. The
+    module gets `cnnc.activation_bytes = {arena, total, buffers}`:
+    the arena size next to the sum of the buffers it holds (`cnnc --report`
+    prints both).
+
+    Before:
+    ```mlir
+    %a = memref.alloc() : memref<1x56x56x64xf32>
+    call @layer1(%x, %a)
+    %b = memref.alloc() : memref<1x56x56x64xf32>
+    call @layer2(%a, %b)
+    %c = memref.alloc() : memref<1x56x56x64xf32>
+    call @layer3(%b, %c)     // %a is dead here: %c takes its place
+    ```
+    After:
+    ```mlir
+    %arena = memref.alloc() {alignment = 64 : i64} : memref<1605632xi8>
+    %a = memref.view %arena[%c0][] : memref<1605632xi8> to memref<1x56x56x64xf32>
+    %b = memref.view %arena[%c802816][] : ...
+    %c = memref.view %arena[%c0][] : ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def CPULowerVectorsPass : Pass<"cnnc-cpu-lower-vectors", "func::FuncOp"> {
   let summary = "Hoist loop-invariant vector transfers and lower contractions "
                 "to FMAs, after bufferization";
