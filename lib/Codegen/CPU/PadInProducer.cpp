@@ -52,13 +52,13 @@ linalg::LinalgOp rewritableProducer(tensor::PadOp pad) {
 struct PadInProducerPass
     : public cnnc::impl::PadInProducerPassBase<PadInProducerPass> {
   void runOnOperation() override {
-    SmallVector<tensor::PadOp> pads;
+    SmallVector<std::pair<tensor::PadOp, linalg::LinalgOp>> pads;
     getOperation().walk([&](tensor::PadOp pad) {
-      if (rewritableProducer(pad))
-        pads.push_back(pad);
+      if (linalg::LinalgOp producer = rewritableProducer(pad))
+        pads.push_back({pad, producer});
     });
-    for (tensor::PadOp pad : pads)
-      rewrite(pad, rewritableProducer(pad));
+    for (auto [pad, producer] : pads)
+      rewrite(pad, producer);
   }
 
   static void rewrite(tensor::PadOp pad, linalg::LinalgOp producer) {

@@ -98,8 +98,7 @@ struct CPUPlanActivationsPass
     int64_t total = 0;
     for (auto alloc : body.getOps<memref::AllocOp>()) {
       int64_t bytes = staticBytes(alloc.getType());
-      if (bytes <= 0 || !alloc.getDynamicSizes().empty() ||
-          !alloc.getSymbolOperands().empty())
+      if (bytes <= 0)
         continue;
       Buffer b;
       b.alloc = alloc;
