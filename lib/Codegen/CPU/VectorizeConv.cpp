@@ -40,8 +40,8 @@ static int64_t largestDivisor(int64_t n, ArrayRef<int64_t> candidates) {
   return 1;
 }
 
-ConvTile mlir::cnnc::selectConvTile(int64_t ow, int64_t f, int64_t c,
-                                    int64_t kh, int64_t kw,
+ConvTile mlir::cnnc::selectConvTile(int64_t oh, int64_t ow, int64_t f,
+                                    int64_t c, int64_t kh, int64_t kw,
                                     unsigned vectorBits) {
   int64_t vl = std::max<int64_t>(vectorBits / 32, 4);
   // x86: 16 vector registers below AVX-512, 32 with it. Keep a few for the
@@ -70,6 +70,27 @@ ConvTile mlir::cnnc::selectConvTile(int64_t ow, int64_t f, int64_t c,
   }
   t.c = c <= 4 ? c : largestDivisor(c, {4, 8, 2});
   t.filtersOuter = kh * kw * c * f * 4 > kConvWeightCacheBytes;
+  // A remainder of one or two pixels per row (7 = 6 + 1, 14 = 6 + 6 + 2)
+  // has too few accumulator chains for the 4-cycle FMA latency, and reads
+  // a whole weight block per pixel: it runs down its column instead, as
+  // many rows (dividing OH) by filter vectors as the accumulators allow.
+  // Only under a filter-block loop, whose blocks leave the rows free to
+  // tile.
+  constexpr int64_t kLatencyChains = 8;
+  if (t.split && t.filtersOuter &&
+      (ow - t.split) * fVectors < kLatencyChains) {
+    int64_t best = (ow - t.split) * fVectors;
+    for (int64_t fv = fVectors; fv >= 1; --fv) {
+      if (fVectors % fv != 0)
+        continue;
+      for (int64_t rows = std::min(oh, accumulators / fv); rows >= 2; --rows)
+        if (oh % rows == 0 && rows * fv > best) {
+          best = rows * fv;
+          t.restRows = rows;
+          t.restF = std::min(fv * vl, t.f);
+        }
+    }
+  }
   return t;
 }
 
@@ -644,16 +665,18 @@ struct CPUVectorizeConvPass
 
   /// Tiles, decomposes and vectorizes the convolution held by `%{handle}`.
   static std::string tileAndVectorize(StringRef handle, int64_t ow, int64_t f,
-                                      int64_t c, bool filtersOuter) {
+                                      int64_t c, bool filtersOuter,
+                                      int64_t rows = 1) {
     return llvm::formatv(R"mlir(
-    %{0}_t, %{0}_l:4 = transform.structured.tile_using_for %{0} tile_sizes [1, 1, {1}, {2}, 0, 0, 0] interchange = {4} : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+    %{0}_t, %{0}_l:4 = transform.structured.tile_using_for %{0} tile_sizes [1, {5}, {1}, {2}, 0, 0, 0] interchange = {4} : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
     %{0}_r, %{0}_rl:3 = transform.structured.tile_using_for %{0}_t tile_sizes [0, 0, 0, 0, 1, 1, {3}] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
     %{0}_d = transform.structured.decompose %{0}_r : (!transform.any_op) -> !transform.any_op
     transform.structured.vectorize %{0}_d : !transform.any_op
 )mlir",
                          handle, ow, f, c,
                          filtersOuter ? "[3, 0, 1, 2, 4, 5, 6]"
-                                      : "[0, 1, 2, 3, 4, 5, 6]")
+                                      : "[0, 1, 2, 3, 4, 5, 6]",
+                         rows)
         .str();
   }
 
@@ -683,7 +706,10 @@ struct CPUVectorizeConvPass
                        t.split, conv)
              .str();
     return s + tileAndVectorize("main", t.ow, t.f, t.c, t.filtersOuter) +
-           tileAndVectorize("rest", ow - t.split, t.f, t.c, t.filtersOuter);
+           (t.restRows ? tileAndVectorize("rest", 1, t.restF, t.c,
+                                          t.filtersOuter, t.restRows)
+                       : tileAndVectorize("rest", ow - t.split, t.f, t.c,
+                                          t.filtersOuter));
   }
 
   /// The schedule of one depthwise convolution, matched by its tag: output
@@ -756,12 +782,16 @@ struct CPUVectorizeConvPass
   /// (scf.for: the register tile), with the convolution and its fill
   /// fused into each. Each output tile is then zeroed, accumulated and
   /// finished while in registers and L1, instead of three passes over the
-  /// output. Returns false (IR unchanged) when `conv` has no such epilogue
-  /// or fusion fails.
+  /// output. With `split`, each outer tile is cut at that output column
+  /// and the columns from there on take `restInner` (by default the row
+  /// tile narrowed to them): inside the outer tile, so that both parts
+  /// use a filter block while it is in cache. Returns false (IR unchanged)
+  /// when `conv` has no such epilogue or fusion fails.
   bool fuseEpilogue(func::FuncOp func, RewriterBase &rw, linalg::LinalgOp conv,
                     ArrayRef<int64_t> outer, ArrayRef<int64_t> inner,
                     int64_t split, int64_t packBlock, StringRef reduction,
-                    unsigned reductionLoops) {
+                    unsigned reductionLoops,
+                    ArrayRef<int64_t> restInner = {}) {
     if (conv->getParentOp() != func.getOperation())
       return false;
     linalg::GenericOp epilogue = makeEpilogueInPlace(rw, conv);
@@ -770,69 +800,75 @@ struct CPUVectorizeConvPass
     auto fill = conv.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
     if (fill && !fill->hasOneUse())
       fill = {};
-    ConvTriple whole{fill, conv, epilogue};
-    if (!split)
-      return fuseTriple(func, rw, whole, outer, inner, packBlock, reduction,
-                        reductionLoops);
-    // A row the register tile does not divide: the first `split` columns
-    // in tiles of inner[2], the rest as one tile.
-    if (!fill)
+    if (split && !fill)
       return false; // the in-place epilogue is still correct
-    int64_t ow = cast<RankedTensorType>(conv->getResult(0).getType())
+    llvm::SmallPtrSet<Operation *, 4> fusable = {conv.getOperation()};
+    if (fill)
+      fusable.insert(fill);
+    FailureOr<SmallVector<Operation *>> level1 =
+        tileAndFuse(rw, cast<TilingInterface>(epilogue.getOperation()), outer,
+                    /*forall=*/true, fusable);
+    if (failed(level1))
+      return false; // the in-place epilogue is still correct
+    rw.eraseOp(epilogue);
+    ConvTriple tile;
+    for (Operation *op : llvm::drop_end(*level1)) {
+      if (auto f = dyn_cast<linalg::FillOp>(op))
+        tile.fill = f;
+      else
+        tile.conv = cast<linalg::LinalgOp>(op);
+    }
+    tile.epilogue = cast<linalg::GenericOp>(level1->back());
+    if (!tile.conv)
+      return true;
+    if (packBlock > 0)
+      if (auto c = dyn_cast<linalg::Conv2DNhwcHwcfOp>(tile.conv.getOperation()))
+        packSlicedWeights(rw, c, packBlock, packedCache);
+    if (!split) {
+      fuseRegisterTile(func, rw, tile, inner, reduction, reductionLoops);
+      return true;
+    }
+    int64_t ow = cast<RankedTensorType>(tile.conv->getResult(0).getType())
                      .getDimSize(2);
-    FailureOr<std::array<ConvTriple, 2>> parts = splitWidth(rw, whole, split);
+    if (!tile.fill)
+      return true;
+    FailureOr<std::array<ConvTriple, 2>> parts = splitWidth(rw, tile, split);
     if (failed(parts))
-      return false;
-    SmallVector<int64_t> restInner(inner);
-    restInner[2] = ow - split;
-    fuseTriple(func, rw, (*parts)[0], outer, inner, packBlock, reduction,
-               reductionLoops);
-    fuseTriple(func, rw, (*parts)[1], outer, restInner, packBlock, reduction,
-               reductionLoops);
+      return true; // fused by the outer tile only: correct, not vectorized
+    SmallVector<int64_t> rest(inner);
+    rest[2] = ow - split;
+    if (!restInner.empty())
+      rest.assign(restInner.begin(), restInner.end());
+    fuseRegisterTile(func, rw, (*parts)[0], inner, reduction, reductionLoops);
+    fuseRegisterTile(func, rw, (*parts)[1], rest, reduction, reductionLoops);
     return true;
   }
 
-  /// The two tiling levels of fuseEpilogue on one triple. Returns false
-  /// (IR unchanged) when the first level fails.
-  bool fuseTriple(func::FuncOp func, RewriterBase &rw, ConvTriple t,
-                  ArrayRef<int64_t> outer, ArrayRef<int64_t> inner,
-                  int64_t packBlock, StringRef reduction,
-                  unsigned reductionLoops) {
+  /// The second tiling level of fuseEpilogue: `t`'s epilogue tiled by
+  /// `inner` with the convolution and fill fused in, then the register
+  /// schedule. Leaves `t` as it is (correct, not vectorized) when tiling
+  /// fails.
+  void fuseRegisterTile(func::FuncOp func, RewriterBase &rw, ConvTriple t,
+                        ArrayRef<int64_t> inner, StringRef reduction,
+                        unsigned reductionLoops) {
     llvm::SmallPtrSet<Operation *, 4> fusable = {t.conv.getOperation()};
     if (t.fill)
       fusable.insert(t.fill);
-    FailureOr<SmallVector<Operation *>> level1 = tileAndFuse(
-        rw, cast<TilingInterface>(t.epilogue.getOperation()), outer,
-        /*forall=*/true, fusable);
-    if (failed(level1))
-      return false; // the in-place epilogue is still correct
-    rw.eraseOp(t.epilogue);
-    fusable.clear();
-    Operation *tiledConv = nullptr;
-    for (Operation *op : llvm::drop_end(*level1)) {
-      fusable.insert(op);
-      if (!isa<linalg::FillOp>(op))
-        tiledConv = op;
-    }
-    if (packBlock > 0)
-      if (auto c = dyn_cast_or_null<linalg::Conv2DNhwcHwcfOp>(tiledConv))
-        packSlicedWeights(rw, c, packBlock, packedCache);
     FailureOr<SmallVector<Operation *>> level2 = tileAndFuse(
-        rw, cast<TilingInterface>(level1->back()), inner, /*forall=*/false,
-        fusable);
+        rw, cast<TilingInterface>(t.epilogue.getOperation()), inner,
+        /*forall=*/false, fusable);
     if (failed(level2))
-      return true; // fused by rows only: still correct, not vectorized
-    rw.eraseOp(level1->back());
+      return;
+    rw.eraseOp(t.epilogue);
     Operation *tags[3] = {nullptr, nullptr, nullptr};
     for (Operation *op : *level2)
       tags[isa<linalg::FillOp>(op) ? 1 : isa<linalg::GenericOp>(op) ? 2 : 0] =
           op;
     if (!tags[0])
-      return true;
+      return;
     applyTo(func, tags, "fused convolution",
             fusedTileSchedule(tags[0]->getName().getStringRef(), reduction,
                               reductionLoops));
-    return true;
   }
 
   /// Packed weights made by fuseTriple, per (weights, block size).
@@ -978,7 +1014,8 @@ struct CPUVectorizeConvPass
       auto out = cast<RankedTensorType>(conv.getResultTypes()[0]);
       auto in = cast<RankedTensorType>(conv.getInputs()[0].getType());
       auto w = cast<RankedTensorType>(conv.getInputs()[1].getType());
-      ConvTile t = selectConvTile(out.getDimSize(2), out.getDimSize(3),
+      ConvTile t = selectConvTile(out.getDimSize(1), out.getDimSize(2),
+                                  out.getDimSize(3),
                                   in.getDimSize(3), w.getDimSize(0),
                                   w.getDimSize(1), vectorBits);
       if (!conv->getParentOfType<scf::ForallOp>()) {
@@ -987,8 +1024,12 @@ struct CPUVectorizeConvPass
         bool packed = t.filtersOuter && out.getDimSize(3) > t.f &&
                       out.getDimSize(3) % t.f == 0 &&
                       conv.getInputs()[1].getDefiningOp<arith::ConstantOp>();
+        SmallVector<int64_t> restInner;
+        if (t.restRows)
+          restInner = {1, t.restRows, 1, t.restF};
         if (packed ? fuseEpilogue(func, rewriter, conv, {0, 0, 0, t.f},
-                                  {1, 1, t.ow, 0}, t.split, t.f, reduction, 3)
+                                  {1, 1, t.ow, 0}, t.split, t.f, reduction, 3,
+                                  restInner)
                    : !t.filtersOuter &&
                          fuseEpilogue(func, rewriter, conv, {1, 1, 0, 0},
                                       {0, 0, t.ow, t.f}, t.split, 0,

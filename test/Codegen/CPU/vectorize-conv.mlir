@@ -143,18 +143,22 @@ func.func @fused_epilogue(%in: tensor<1x56x56x64xf32>, %w: tensor<1x1x64x64xf32>
 // With packed weights the epilogue joins each filter block: a block loop
 // (scf.forall over 16 blocks of 16 filters) holds the fill, the convolution
 // and the residual add + ReLU of its 16 channels. The 7-pixel rows do not
-// take a 6-pixel tile, so the convolution is split by columns into 0-5 and
-// 6, each a block loop of its own writing its columns of the one output.
+// take a 6-pixel tile, so inside each block (while its weights are in
+// cache) the columns are split into 0-5, in 6 x 16 tiles along the rows,
+// and column 6, whose one pixel per row would leave two accumulators: it
+// runs down the column instead, 7 rows x 8 filters.
 // AVX2-LABEL: func @fused_packed_residual
-// AVX2: scf.forall (%{{.*}}) = (0) to (256) step (16) shared_outs(%{{.*}}) -> (tensor<1x7x6x256xf32>)
+// AVX2: scf.forall (%{{.*}}) = (0) to (256) step (16) shared_outs(%{{.*}}) -> (tensor<1x7x7x256xf32>)
+// AVX2: scf.for %{{.*}} = %c0 to %c7 step %c1 iter_args(%{{.*}}) -> (tensor<1x7x6x16xf32>)
 // AVX2: vector.contract {{.*}} into vector<6x16xf32>
 // AVX2: arith.addf %{{.*}}, %{{.*}} : vector<6x16xf32>
 // AVX2: arith.maximumf %{{.*}}, %{{.*}} : vector<6x16xf32>
-// AVX2: %[[LEFT:.+]] = tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 0] [1, 7, 6, 256]
-// AVX2: scf.forall (%{{.*}}) = (0) to (256) step (16) shared_outs(%{{.*}}) -> (tensor<1x7x1x256xf32>)
-// AVX2: vector.contract {{.*}} into vector<16xf32>
-// AVX2: arith.maximumf %{{.*}}, %{{.*}} : vector<16xf32>
-// AVX2: tensor.insert_slice %{{.*}} into %[[LEFT]][0, 0, 6, 0] [1, 7, 1, 256]
+// AVX2: %[[LEFT:.+]] = tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 0] [1, 7, 6, 16]
+// AVX2: scf.for %{{.*}} = %c0 to %c16 step %c8 iter_args(%{{.*}}) -> (tensor<1x7x1x16xf32>)
+// AVX2: vector.contract {{.*}} : vector<7x4xf32>, vector<4x8xf32> into vector<7x8xf32>
+// AVX2: arith.maximumf %{{.*}}, %{{.*}} : vector<7x1x8xf32>
+// AVX2: %[[BLOCK:.+]] = tensor.insert_slice %{{.*}} into %[[LEFT]][0, 0, 6, 0] [1, 7, 1, 16]
+// AVX2: tensor.parallel_insert_slice %[[BLOCK]]
 // AVX2-NOT: linalg.
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 func.func @fused_packed_residual(%in: tensor<1x7x7x1024xf32>, %res: tensor<1x7x7x256xf32>) -> tensor<1x7x7x256xf32> {

@@ -26,9 +26,14 @@ namespace mlir::cnnc {
 /// `filtersOuter` puts the filter-block loop outside the pixel loops, so
 /// that one block of weights stays in cache while every pixel uses it (for
 /// weights too large to stay in cache whole).
+/// When the remainder columns [split, OW) are too few pixels to hide the
+/// FMA latency (fewer than 8 accumulators), they take a tile that runs
+/// down the column instead: `restRows` output rows of one column by
+/// `restF` filters (both 0 when the remainder keeps the row tile).
 struct ConvTile {
   int64_t ow, f, c;
   int64_t split = 0;
+  int64_t restRows = 0, restF = 0;
   bool filtersOuter = false;
 };
 
@@ -36,11 +41,11 @@ struct ConvTile {
 /// than once per pixel block (about half of a 512 KiB L2).
 inline constexpr int64_t kConvWeightCacheBytes = 256 * 1024;
 
-/// The tile for an output of width `ow` with `f` filters over `c` input
+/// The tile for an output of `oh` rows of width `ow` with `f` filters over `c` input
 /// channels and a `kh` x `kw` kernel on a target with `vectorBits`-wide
 /// registers.
-ConvTile selectConvTile(int64_t ow, int64_t f, int64_t c, int64_t kh,
-                        int64_t kw, unsigned vectorBits);
+ConvTile selectConvTile(int64_t oh, int64_t ow, int64_t f, int64_t c,
+                        int64_t kh, int64_t kw, unsigned vectorBits);
 
 #define GEN_PASS_REGISTRATION
 #include "cnnc/Codegen/CPU/Passes.h.inc"
