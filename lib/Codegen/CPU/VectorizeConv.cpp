@@ -124,6 +124,31 @@ static DepthwiseTile selectDepthwiseTile(int64_t ow, int64_t c,
   return t;
 }
 
+/// Register tile of an NHWC pooling op: like a depthwise convolution's,
+/// but always dividing the row (a pool without an epilogue has no
+/// width split): the (pixels, channel vectors) pair with the most
+/// accumulators, at most 8, whose pixel count divides OW.
+static DepthwiseTile selectPoolTile(int64_t ow, int64_t c,
+                                    unsigned vectorBits) {
+  int64_t vl = std::max<int64_t>(vectorBits / 32, 4);
+  DepthwiseTile best{1, largestDivisor(c, {vl, vl / 2, 4, 2})};
+  int64_t bestAcc = 0;
+  for (int64_t ct : {2 * vl, vl}) {
+    if (c % ct != 0)
+      continue;
+    int64_t cVectors = ct / vl;
+    for (int64_t px = std::min<int64_t>(ow, 8 / cVectors); px >= 1; --px)
+      if (ow % px == 0) {
+        if (px * cVectors > bestAcc) {
+          bestAcc = px * cVectors;
+          best = {px, ct};
+        }
+        break;
+      }
+  }
+  return best;
+}
+
 /// A slice of a tensor: offsets and sizes, unit strides.
 struct Slice {
   SmallVector<OpFoldResult> offsets, sizes;
@@ -485,7 +510,7 @@ tileAndFuse(RewriterBase &rw, TilingInterface root, ArrayRef<int64_t> sizes,
   SmallVector<Operation *> tiled;
   Operation *rootTile = nullptr;
   for (Operation *op : fused->tiledAndFusedOps) {
-    if (isa<linalg::GenericOp>(op) && !rootTile) {
+    if (op->getName() == root->getName() && !rootTile) {
       rootTile = op;
       continue;
     }
@@ -791,26 +816,31 @@ struct CPUVectorizeConvPass
                     ArrayRef<int64_t> outer, ArrayRef<int64_t> inner,
                     int64_t split, int64_t packBlock, StringRef reduction,
                     unsigned reductionLoops,
-                    ArrayRef<int64_t> restInner = {}) {
+                    ArrayRef<int64_t> restInner = {},
+                    bool withoutEpilogue = false) {
     if (conv->getParentOp() != func.getOperation())
       return false;
     linalg::GenericOp epilogue = makeEpilogueInPlace(rw, conv);
-    if (!epilogue)
+    if (!epilogue && !withoutEpilogue)
       return false;
     auto fill = conv.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
     if (fill && !fill->hasOneUse())
       fill = {};
-    if (split && !fill)
+    if (split && (!fill || !epilogue))
       return false; // the in-place epilogue is still correct
-    llvm::SmallPtrSet<Operation *, 4> fusable = {conv.getOperation()};
+    // Without an epilogue the convolution is the root and only the fill is
+    // fused into its tiles.
+    Operation *root = epilogue ? epilogue.getOperation() : conv.getOperation();
+    llvm::SmallPtrSet<Operation *, 4> fusable;
+    if (epilogue)
+      fusable.insert(conv);
     if (fill)
       fusable.insert(fill);
-    FailureOr<SmallVector<Operation *>> level1 =
-        tileAndFuse(rw, cast<TilingInterface>(epilogue.getOperation()), outer,
-                    /*forall=*/true, fusable);
+    FailureOr<SmallVector<Operation *>> level1 = tileAndFuse(
+        rw, cast<TilingInterface>(root), outer, /*forall=*/true, fusable);
     if (failed(level1))
       return false; // the in-place epilogue is still correct
-    rw.eraseOp(epilogue);
+    rw.eraseOp(root);
     ConvTriple tile;
     for (Operation *op : llvm::drop_end(*level1)) {
       if (auto f = dyn_cast<linalg::FillOp>(op))
@@ -818,7 +848,10 @@ struct CPUVectorizeConvPass
       else
         tile.conv = cast<linalg::LinalgOp>(op);
     }
-    tile.epilogue = cast<linalg::GenericOp>(level1->back());
+    if (epilogue)
+      tile.epilogue = cast<linalg::GenericOp>(level1->back());
+    else
+      tile.conv = cast<linalg::LinalgOp>(level1->back());
     if (!tile.conv)
       return true;
     if (packBlock > 0)
@@ -851,15 +884,18 @@ struct CPUVectorizeConvPass
   void fuseRegisterTile(func::FuncOp func, RewriterBase &rw, ConvTriple t,
                         ArrayRef<int64_t> inner, StringRef reduction,
                         unsigned reductionLoops) {
-    llvm::SmallPtrSet<Operation *, 4> fusable = {t.conv.getOperation()};
+    Operation *root =
+        t.epilogue ? t.epilogue.getOperation() : t.conv.getOperation();
+    llvm::SmallPtrSet<Operation *, 4> fusable;
+    if (t.epilogue)
+      fusable.insert(t.conv);
     if (t.fill)
       fusable.insert(t.fill);
     FailureOr<SmallVector<Operation *>> level2 = tileAndFuse(
-        rw, cast<TilingInterface>(t.epilogue.getOperation()), inner,
-        /*forall=*/false, fusable);
+        rw, cast<TilingInterface>(root), inner, /*forall=*/false, fusable);
     if (failed(level2))
       return;
-    rw.eraseOp(t.epilogue);
+    rw.eraseOp(root);
     Operation *tags[3] = {nullptr, nullptr, nullptr};
     for (Operation *op : *level2)
       tags[isa<linalg::FillOp>(op) ? 1 : isa<linalg::GenericOp>(op) ? 2 : 0] =
@@ -976,6 +1012,15 @@ struct CPUVectorizeConvPass
     SmallVector<linalg::Conv2DNhwcHwcfOp> convs;
     SmallVector<linalg::MatmulOp> matmuls;
     SmallVector<linalg::DepthwiseConv2DNhwcHwcOp> depthwise;
+    SmallVector<linalg::LinalgOp> pools;
+    func.walk([&](linalg::LinalgOp op) {
+      if (!isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp>(op))
+        return;
+      auto out = dyn_cast<RankedTensorType>(op->getResultTypes()[0]);
+      auto in = dyn_cast<RankedTensorType>(op.getDpsInputs()[0].getType());
+      if (out && in && out.hasStaticShape() && in.hasStaticShape())
+        pools.push_back(op);
+    });
     func.walk([&](linalg::DepthwiseConv2DNhwcHwcOp conv) {
       auto out = dyn_cast<RankedTensorType>(conv.getResultTypes()[0]);
       auto in = dyn_cast<RankedTensorType>(conv.getInputs()[0].getType());
@@ -995,9 +1040,23 @@ struct CPUVectorizeConvPass
                     mm.getDefaultIndexingMaps(&getContext()))
         matmuls.push_back(mm);
     });
-    if (convs.empty() && matmuls.empty() && depthwise.empty())
+    if (convs.empty() && matmuls.empty() && depthwise.empty() &&
+        pools.empty())
       return;
     IRRewriter rewriter(&getContext());
+    // Pools: output rows split across threads, (pixels x channels) tiles
+    // with the fill (and an average's division) fused in, one window row
+    // at a time decomposed to a 1-D pool that vectorizes along channels.
+    for (linalg::LinalgOp pool : pools) {
+      if (pool->getParentOfType<scf::ForallOp>())
+        continue;
+      auto out = cast<RankedTensorType>(pool->getResultTypes()[0]);
+      DepthwiseTile t =
+          selectPoolTile(out.getDimSize(2), out.getDimSize(3), vectorBits);
+      fuseEpilogue(func, rewriter, pool, {1, 1, 0, 0}, {0, 0, t.ow, t.c},
+                   /*split=*/0, 0, "[0, 0, 0, 0, 1, 0]", 1, {},
+                   /*withoutEpilogue=*/true);
+    }
     for (linalg::DepthwiseConv2DNhwcHwcOp conv : depthwise) {
       auto out = cast<RankedTensorType>(conv.getResultTypes()[0]);
       DepthwiseTile t = selectDepthwiseTile(out.getDimSize(2),

@@ -261,3 +261,56 @@ func.func @dense_gemv(%x: tensor<1x32xf32>) -> tensor<1x128xf32> {
   %r = linalg.matmul ins(%x, %w : tensor<1x32xf32>, tensor<32x128xf32>) outs(%f : tensor<1x128xf32>) -> tensor<1x128xf32>
   return %r : tensor<1x128xf32>
 }
+
+// -----
+
+// A max pool: output rows split across threads, 4 pixels x 16 channels per
+// tile with the -inf fill fused in (no pass over the whole output), one
+// window row at a time decomposed to a 1-D pool whose 6 input pixels are
+// read once and shared by the 3 taps of the row.
+// AVX2-LABEL: func @max_pool
+// AVX2: scf.forall (%{{.*}}) in (28) shared_outs
+// AVX2: scf.for %{{.*}} = %c0 to %c28 step %c4
+// AVX2: scf.for %{{.*}} = %c0 to %c480 step %c16
+// AVX2: vector.transfer_write %{{.*}} : vector<4x16xf32>, tensor<1x1x4x16xf32>
+// AVX2: scf.for %{{.*}} = %c0 to %c3 step %c1
+// AVX2: vector.transfer_read {{.*}} : tensor<1x6x16xf32>, vector<6x16xf32>
+// AVX2-COUNT-3: arith.maximumf {{.*}} : vector<4x16xf32>
+// AVX2-NOT: linalg.
+func.func @max_pool(%in: tensor<1x30x30x480xf32>) -> tensor<1x28x28x480xf32> {
+  %ninf = arith.constant 0xFF800000 : f32
+  %win = tensor.empty() : tensor<3x3xf32>
+  %e = tensor.empty() : tensor<1x28x28x480xf32>
+  %f = linalg.fill ins(%ninf : f32) outs(%e : tensor<1x28x28x480xf32>) -> tensor<1x28x28x480xf32>
+  %r = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %win : tensor<1x30x30x480xf32>, tensor<3x3xf32>) outs(%f : tensor<1x28x28x480xf32>) -> tensor<1x28x28x480xf32>
+  return %r : tensor<1x28x28x480xf32>
+}
+
+// -----
+
+// An average pool with its division by the window count per position
+// (count_include_pad = 0): the division is the epilogue of each tile. A
+// 35-pixel row takes 7 pixels x 8 channels, the tile that divides it.
+// AVX2-LABEL: func @avg_pool
+// AVX2: scf.forall (%{{.*}}) in (35) shared_outs
+// AVX2: scf.for %{{.*}} = %c0 to %c35 step %c7
+// AVX2: scf.for %{{.*}} = %c0 to %c288 step %c8
+// AVX2: scf.for %{{.*}} = %c0 to %c3 step %c1
+// AVX2: arith.addf {{.*}} : vector<7x8xf32>
+// AVX2: arith.divf {{.*}} : vector<7x8xf32>
+// AVX2-NOT: linalg.
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#hw = affine_map<(d0, d1, d2, d3) -> (d1, d2)>
+func.func @avg_pool(%in: tensor<1x37x37x288xf32>, %div: tensor<35x35xf32>) -> tensor<1x35x35x288xf32> {
+  %zero = arith.constant 0.0 : f32
+  %win = tensor.empty() : tensor<3x3xf32>
+  %e = tensor.empty() : tensor<1x35x35x288xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x35x35x288xf32>) -> tensor<1x35x35x288xf32>
+  %s = linalg.pooling_nhwc_sum {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %win : tensor<1x37x37x288xf32>, tensor<3x3xf32>) outs(%f : tensor<1x35x35x288xf32>) -> tensor<1x35x35x288xf32>
+  %r = linalg.generic {indexing_maps = [#id4, #hw, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s, %div : tensor<1x35x35x288xf32>, tensor<35x35xf32>) outs(%e : tensor<1x35x35x288xf32>) {
+  ^bb0(%x: f32, %d: f32, %o: f32):
+    %q = arith.divf %x, %d : f32
+    linalg.yield %q : f32
+  } -> tensor<1x35x35x288xf32>
+  return %r : tensor<1x35x35x288xf32>
+}
