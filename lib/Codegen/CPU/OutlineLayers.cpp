@@ -227,7 +227,9 @@ struct OutlineLayersPass
         if (auto linalgOp = dyn_cast<linalg::LinalgOp>(clone)) {
           int64_t m = countMACs(linalgOp);
           macs += m;
-          if (m > kindMacs) {
+          // On a tie (pools: no MACs) a fill, such as the border of a
+          // padded output, does not name the layer.
+          if (m > kindMacs || (m == kindMacs && kind == "fill")) {
             kindMacs = m;
             kind = opKind(linalgOp);
           }
