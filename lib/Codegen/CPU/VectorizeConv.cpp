@@ -589,11 +589,21 @@ struct ConvTriple {
 /// copy. Each part then has a width its register tile divides. Fails (IR
 /// unchanged) when an epilogue operand is indexed by anything but plain
 /// loop dimensions.
+/// Whether splitWidth can split a triple with this epilogue: each operand
+/// indexed by plain loop dimensions (or constant 0, a broadcast dimension
+/// such as a squeeze-excite gate's 1x1 spatial extent).
+static bool canSplitWidth(linalg::GenericOp epilogue) {
+  for (OpOperand *in : epilogue.getDpsInputOperands())
+    if (!epilogue.getMatchingIndexingMap(in).isProjectedPermutation(
+            /*allowZeroInResults=*/true))
+      return false;
+  return true;
+}
+
 static FailureOr<std::array<ConvTriple, 2>>
 splitWidth(RewriterBase &rw, ConvTriple t, int64_t at) {
-  for (OpOperand *in : t.epilogue.getDpsInputOperands())
-    if (!t.epilogue.getMatchingIndexingMap(in).isProjectedPermutation())
-      return failure();
+  if (!canSplitWidth(t.epilogue))
+    return failure();
   auto strides = t.conv->getAttrOfType<DenseIntElementsAttr>("strides");
   auto dilations = t.conv->getAttrOfType<DenseIntElementsAttr>("dilations");
   if (!strides || !dilations)
@@ -637,7 +647,7 @@ splitWidth(RewriterBase &rw, ConvTriple t, int64_t at) {
       AffineMap map = t.epilogue.getMatchingIndexingMap(op);
       Value v = op->get();
       for (auto [k, e] : llvm::enumerate(map.getResults()))
-        if (cast<AffineDimExpr>(e).getPosition() == 2)
+        if (auto dim = dyn_cast<AffineDimExpr>(e); dim && dim.getPosition() == 2)
           v = sliceOf(v, k, o0, w);
       operands.push_back(v);
     }
@@ -826,7 +836,7 @@ struct CPUVectorizeConvPass
     auto fill = conv.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
     if (fill && !fill->hasOneUse())
       fill = {};
-    if (split && (!fill || !epilogue))
+    if (split && (!fill || !epilogue || !canSplitWidth(epilogue)))
       return false; // the in-place epilogue is still correct
     // Without an epilogue the convolution is the root and only the fill is
     // fused into its tiles.

@@ -314,3 +314,36 @@ func.func @avg_pool(%in: tensor<1x37x37x288xf32>, %div: tensor<35x35xf32>) -> te
   } -> tensor<1x35x35x288xf32>
   return %r : tensor<1x35x35x288xf32>
 }
+
+// -----
+
+// A squeeze-excite block's residual: the downsample convolution's epilogue
+// adds the body scaled by the gate, read at (n, 0, 0, c), a broadcast over
+// the pixels. The 14-pixel rows are split (12 + 2) inside each filter
+// block; the gate operand is not sliced by the split, and both parts are
+// still vectorized (the remainder runs down its column, 7 rows x 8
+// filters), not left on the scalar path.
+// AVX2-LABEL: func @fused_split_gate
+// AVX2: scf.forall (%{{.*}}) = (0) to (1024) step (16)
+// AVX2: vector.contract {{.*}} into vector<6x16xf32>
+// AVX2: arith.mulf {{.*}} : vector<6x16xf32>
+// AVX2: vector.contract {{.*}} : vector<7x4xf32>, vector<4x8xf32> into vector<7x8xf32>
+// AVX2: arith.mulf {{.*}} : vector<7x1x8xf32>
+// AVX2-NOT: linalg.
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#gate = affine_map<(d0, d1, d2, d3) -> (d0, 0, 0, d3)>
+func.func @fused_split_gate(%in: tensor<1x14x14x512xf32>, %body: tensor<1x14x14x1024xf32>, %g: tensor<1x1x1x1024xf32>) -> tensor<1x14x14x1024xf32> {
+  %cst = arith.constant 0.0 : f32
+  %w = arith.constant dense<1.0> : tensor<1x1x512x1024xf32>
+  %e = tensor.empty() : tensor<1x14x14x1024xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x14x14x1024xf32>) -> tensor<1x14x14x1024xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : tensor<1x14x14x512xf32>, tensor<1x1x512x1024xf32>) outs(%f : tensor<1x14x14x1024xf32>) -> tensor<1x14x14x1024xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id, #gate, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c, %body, %g : tensor<1x14x14x1024xf32>, tensor<1x14x14x1024xf32>, tensor<1x1x1x1024xf32>) outs(%e : tensor<1x14x14x1024xf32>) {
+  ^bb0(%x: f32, %b: f32, %s: f32, %o: f32):
+    %m = arith.mulf %b, %s : f32
+    %a = arith.addf %x, %m : f32
+    %y = arith.maximumf %a, %cst : f32
+    linalg.yield %y : f32
+  } -> tensor<1x14x14x1024xf32>
+  return %r : tensor<1x14x14x1024xf32>
+}
