@@ -876,8 +876,13 @@ struct CPUVectorizeConvPass
     if (!tile.fill)
       return true;
     FailureOr<std::array<ConvTriple, 2>> parts = splitWidth(rw, tile, split);
-    if (failed(parts))
-      return true; // fused by the outer tile only: correct, not vectorized
+    if (failed(parts)) {
+      // Fused by the outer tile only: correct, not vectorized.
+      emitWarning(tile.conv.getLoc())
+          << "convolution not vectorized (its row could not be split); it "
+             "runs on the scalar path";
+      return true;
+    }
     SmallVector<int64_t> rest(inner);
     rest[2] = ow - split;
     if (!restInner.empty())
@@ -903,8 +908,12 @@ struct CPUVectorizeConvPass
       fusable.insert(t.fill);
     FailureOr<SmallVector<Operation *>> level2 = tileAndFuse(
         rw, cast<TilingInterface>(root), inner, /*forall=*/false, fusable);
-    if (failed(level2))
+    if (failed(level2)) {
+      emitWarning(t.conv.getLoc())
+          << "convolution not vectorized (its register tile could not be "
+             "fused); it runs on the scalar path";
       return;
+    }
     rw.eraseOp(root);
     Operation *tags[3] = {nullptr, nullptr, nullptr};
     for (Operation *op : *level2)
