@@ -821,7 +821,9 @@ struct CPUVectorizeConvPass
   /// and the columns from there on take `restInner` (by default the row
   /// tile narrowed to them): inside the outer tile, so that both parts
   /// use a filter block while it is in cache. Returns false (IR unchanged)
-  /// when `conv` has no such epilogue or fusion fails.
+  /// when `conv` has no such epilogue or fusion fails. With
+  /// `withoutEpilogue` (pools), an op with no epilogue is tiled as the
+  /// root itself, with only its fill fused in.
   bool fuseEpilogue(func::FuncOp func, RewriterBase &rw, linalg::LinalgOp conv,
                     ArrayRef<int64_t> outer, ArrayRef<int64_t> inner,
                     int64_t split, int64_t packBlock, StringRef reduction,
