@@ -14,6 +14,7 @@
 #include "cnnc/Pipelines/Pipelines.h"
 #include "cnnc/Support/DiagnosticPrinter.h"
 #include "cnnc/Target/Emission.h"
+#include "LibraryCheck.h"
 #include "dsl/DslFrontend.h"
 #include "onnx/OnnxExporter.h"
 #include "onnx/OnnxImporter.h"
@@ -30,6 +31,7 @@
 #include "llvm/Pass.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
@@ -39,6 +41,7 @@
 #include "llvm/Support/WithColor.h"
 
 #include <cmath>
+#include <unistd.h>
 
 using namespace mlir;
 using namespace mlir::cnnc;
@@ -105,6 +108,24 @@ cl::opt<double> factorize(
              "this value (0 < value <= 1) and MACs drop; each rewrite is "
              "reported (opt-in: changes the numbers within that budget)"),
     cl::value_desc("tolerance"), cl::init(0.0), cl::cat(cat));
+cl::opt<double> factorizeMaxDeviation(
+    "factorize-max-deviation",
+    cl::desc("Whole-network budget of --factorize: the factorized library "
+             "and the unfactorized one run on the same seeded random input, "
+             "and max |difference| / max |unfactorized output| over all "
+             "outputs must not exceed this (default 1e-2); otherwise no "
+             "library is written"),
+    cl::value_desc("fraction"), cl::init(1e-2), cl::cat(cat));
+cl::opt<uint64_t> factorizeSeed(
+    "factorize-seed",
+    cl::desc("Seed of the whole-network check's random input (the same "
+             "stream as cnnc-run --random-inputs; default 0)"),
+    cl::value_desc("N"), cl::init(0), cl::cat(cat));
+cl::opt<bool> noFactorizeCheck(
+    "no-factorize-check",
+    cl::desc("Skip the whole-network check of --factorize (it compiles the "
+             "network a second time)"),
+    cl::cat(cat));
 cl::opt<bool> noGraphPasses("no-graph-passes",
                             cl::desc("Skip the cnn graph passes (batch-norm "
                                      "folding, epilogue fusion)"),
@@ -250,6 +271,10 @@ int main(int argc, char **argv) {
       (!(factorize > 0) || factorize > 1 || std::isnan(factorize)))
     return fail("--factorize expects a relative error tolerance in (0, 1], "
                 "got " + std::to_string(factorize));
+  if (factorizeMaxDeviation.getNumOccurrences() &&
+      (!(factorizeMaxDeviation >= 0) || std::isinf(factorizeMaxDeviation)))
+    return fail("--factorize-max-deviation expects a non-negative number, "
+                "got " + std::to_string(factorizeMaxDeviation));
   if (factorize > 0 && noGraphPasses)
     return fail("--factorize is a graph pass; it cannot be combined with "
                 "--no-graph-passes");
@@ -345,14 +370,20 @@ int main(int argc, char **argv) {
     printNetworkReport(*r, out == "-" ? llvm::errs() : llvm::outs());
   }
 
+  // Lowers `m` (factorized under `tolerance` when positive) and writes the
+  // --emit form to `out`. The primary compile also prints the report's
+  // arena line and times its passes.
+  auto compile = [&](ModuleOp m, double tolerance, std::string out,
+                     bool primary) -> int {
   // Lower to the LLVM dialect unless the input already is there.
-  if (!isLLVMDialectOnly(*module)) {
-    if (failed(recordSignature(*module)))
+  if (!isLLVMDialectOnly(m)) {
+    if (failed(recordSignature(m)))
       return 1;
     PassManager pm(&context);
     if (failed(applyPassManagerCLOptions(pm)))
       return 1;
-    pm.enableTiming(timing);
+    if (primary)
+      pm.enableTiming(timing);
     if (printIRAfterAll) {
       context.disableMultithreading();
       pm.enableIRPrinting([](Pass *, Operation *) { return false; },
@@ -362,7 +393,7 @@ int main(int argc, char **argv) {
     }
     CNNToLinalgPipelineOptions linalgOptions;
     linalgOptions.graphPasses = !noGraphPasses;
-    linalgOptions.factorize = factorize;
+    linalgOptions.factorize = tolerance;
     if (failed(buildCNNToLinalgPipeline(pm, linalgOptions)))
       return fail("internal error: cannot build the cnn-to-linalg pipeline");
     if (emit != Emit::Linalg) {
@@ -372,12 +403,12 @@ int main(int argc, char **argv) {
       if (failed(buildCPUPipeline(pm, options)))
         return fail("internal error: cannot build the CPU pipeline");
     }
-    if (failed(pm.run(*module)))
+    if (failed(pm.run(m)))
       return 1;
     // What cnnc-cpu-plan-activations made of the activations above.
-    if (auto plan = (*module)->getAttrOfType<DictionaryAttr>(
+    if (auto plan = (m)->getAttrOfType<DictionaryAttr>(
             "cnnc.activation_bytes");
-        report && plan) {
+        primary && report && plan) {
       auto get = [&](StringRef key) {
         auto v = plan.getAs<IntegerAttr>(key);
         return v ? v.getInt() : 0;
@@ -392,7 +423,12 @@ int main(int argc, char **argv) {
     return fail("input is already in the LLVM dialect");
   }
   if (emit == Emit::Linalg || emit == Emit::LLVMDialect)
-    return printModule();
+    return failed(writeOutput(out,
+                                [&](llvm::raw_ostream &os) {
+                                  m.print(os);
+                                  os << "\n";
+                                },
+                                false));
 
   // Back end.
   auto machine = createTargetMachine(*target, error);
@@ -402,9 +438,9 @@ int main(int argc, char **argv) {
   std::unique_ptr<llvm::Module> llvmModule;
   {
     TimingScope t = timing.nest("llvm-translate-and-optimize");
-    SmallVector<WeightBlob> weights = externalizeWeights(*module);
+    SmallVector<WeightBlob> weights = externalizeWeights(m);
     auto translated =
-        translateToLLVMIR(*module, llvmContext, **machine, *target);
+        translateToLLVMIR(m, llvmContext, **machine, *target);
     if (failed(translated))
       return 1;
     llvmModule = std::move(*translated);
@@ -470,5 +506,54 @@ int main(int argc, char **argv) {
   llvm::sys::fs::remove(objPath);
   if (failed(linked))
     return fail(error);
+  return 0;
+  };
+
+  // --factorize with a library: the same network compiled without it, both
+  // run on one seeded random input, within the whole-network budget.
+  bool check = factorize > 0 && emit == Emit::SO && !noFactorizeCheck &&
+               !isLLVMDialectOnly(*module);
+  OwningOpRef<ModuleOp> reference;
+  if (check)
+    reference = module->clone();
+  if (int rc = compile(*module, factorize, out, /*primary=*/true))
+    return rc;
+  if (!check)
+    return 0;
+  llvm::SmallString<128> refPath;
+  {
+    int fd;
+    if (llvm::sys::fs::createTemporaryFile("cnnc-unfactorized", "so", fd,
+                                           refPath))
+      return fail("cannot create a temporary file for the whole-network "
+                  "check");
+    ::close(fd);
+  }
+  llvm::FileRemover removeRef(refPath);
+  if (int rc = compile(*reference, 0.0, std::string(refPath),
+                       /*primary=*/false))
+    return rc;
+  LibraryDeviation dev;
+  std::string checkError;
+  if (!compareLibraries(std::string(refPath), out, factorizeSeed, dev,
+                              checkError)) {
+    llvm::sys::fs::remove(out);
+    return fail("whole-network check of --factorize: " + checkError);
+  }
+  std::string summary = llvm::formatv(
+      "whole-network check of --factorize on a random input (seed {0}): max "
+      "|factorized - unfactorized| = {1:e2} on output '{2}', {3:e2} relative to max "
+      "|unfactorized| = {4:e2}",
+      uint64_t(factorizeSeed), dev.maxAbs, dev.worstOutput, dev.relative(),
+      dev.referenceMax);
+  if (!(dev.relative() <= factorizeMaxDeviation)) {
+    llvm::sys::fs::remove(out);
+    return fail(summary + "; over the budget --factorize-max-deviation=" +
+                llvm::formatv("{0:e2}", double(factorizeMaxDeviation)).str() +
+                ", no library written");
+  }
+  llvm::errs() << "cnnc: remark: " << summary << " (budget "
+               << llvm::formatv("{0:e2}", double(factorizeMaxDeviation))
+               << ")\n";
   return 0;
 }

@@ -6,6 +6,16 @@
 // RUN: FileCheck %s --check-prefix=REMARKS < %t.remarks
 // RUN: cnnc-run %t.ref.so --random-inputs 11 --output-dir %t.ref > /dev/null
 // RUN: cnnc-run %t.fact.so --random-inputs 11 --expect output_0=%t.ref/output_0.npy --atol 1e-5 --rtol 1e-4 --quiet | FileCheck %s --check-prefix=SAME
+// The whole-network check: the compiler runs both libraries on a seeded
+// random input. Within 1e-5 per kernel the output stays within the default
+// 1e-2 budget; at 0.9 the random 3x3 kernel factorizes too (rank 1, 90% of
+// its energy dropped) and the output moves far past it: error, no library.
+// RUN: FileCheck %s --check-prefix=WHOLE < %t.remarks
+// RUN: rm -f %t.bad.so
+// RUN: not cnnc %s --factorize=0.9 -o %t.bad.so 2>&1 | FileCheck %s --check-prefix=OVER
+// RUN: not test -e %t.bad.so
+// RUN: cnnc %s --factorize=0.9 --factorize-max-deviation=10 -o %t.loose.so 2>&1 | FileCheck %s --check-prefix=LOOSE
+// RUN: not cnnc %s --factorize=0.9 --factorize-max-deviation=-1 -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADDEV
 // Bad budgets are refused.
 // RUN: not cnnc %s --factorize=0 -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: not cnnc %s --factorize=2 -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
@@ -28,6 +38,11 @@
 // REMARKS-DAG: remark: factorized 5x5 convolution [4x3x5x5] (group 1) into 1x5 [2x3x1x5] then 5x1 [4x2x5x1]: rank 2, MACs 19200 -> 4480 (76.7% fewer)
 // REMARKS-DAG: remark: factorized 2 of 3 convolutions: 20928 -> 5632 MACs in them (73.1% fewer)
 // SAME: output_0: max_abs_err={{.*}} PASS
+// WHOLE: remark: whole-network check of --factorize on a random input (seed 0): max |factorized - unfactorized| = {{.*}} on output 'output_0', {{.*}} relative to max |unfactorized| = {{.*}} (budget 1.00e-02)
+// OVER: error: whole-network check of --factorize on a random input (seed 0): {{.*}}; over the budget --factorize-max-deviation=1.00e-02, no library written
+// LOOSE: remark: factorized 3 of 3 convolutions
+// LOOSE: remark: whole-network check of --factorize {{.*}} (budget 1.00e+01)
+// BADDEV: --factorize-max-deviation expects a non-negative number
 // BAD: --factorize expects a relative error tolerance in (0, 1]
 // NOGRAPH: --factorize is a graph pass
 // expected-remark @below {{factorized 2 of 3 convolutions: 20928 -> 5632 MACs in them (73.1% fewer)}}

@@ -102,8 +102,8 @@ def CNNInlineBlocksPass : Pass<"cnn-inline-blocks", "func::FuncOp"> {
 }
 
 def CNNFactorizeKernelsPass : Pass<"cnn-factorize-kernels", "func::FuncOp"> {
-  let summary = "Factorize NxN convolutions into a 1xN then an Nx1 "
-                "convolution under an error budget (opt-in)";
+  let summary = "Factorize NxN convolutions into 1xN then Nx1, and 5x5 "
+                "into 3x3 then 3x3, under an error budget (opt-in)";
   let description = [{
     For a convolution with constant weights W [Cout, Cin/G, N, N] (N >= 2,
     no dilation; G groups, depthwise included), each group's kernel is
@@ -117,6 +117,13 @@ def CNNFactorizeKernelsPass : Pass<"cnn-factorize-kernels", "func::FuncOp"> {
     two convolutions need fewer multiply-accumulates than the one they
     replace. Exactly separable or low-rank kernels factorize losslessly; a
     full-rank kernel under a tight budget is left alone.
+
+    A 5x5 kernel may instead become a 3x3 convolution (stride 1, the original
+    pads, r channels per group) then a 3x3 convolution (the stride, no pads,
+    the bias and epilogue): K[o][i] = sum_m A[o][m] * B[m][i], fitted by
+    alternating least squares from an SVD start, the ranks tried bounded
+    below by a DFT rank test. Of the two, the rewrite with fewer MACs that
+    meets the budget is taken.
 
     Each rewrite is reported as a remark (shapes, rank, MACs before and
     after, reconstruction error), and the function gets a summary remark.
