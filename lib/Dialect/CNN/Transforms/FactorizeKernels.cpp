@@ -503,7 +503,6 @@ std::optional<PairFit> fitPair(const std::vector<double> &k, int64_t co,
       }
     fit.error = std::sqrt(err2 / norm2);
     fit.iterations = it;
-    if (getenv("ALSDBG")) fprintf(stderr, "co=%ld ci=%ld r=%ld it=%ld err=%g\n", (long)co, (long)ci, (long)r, (long)it, fit.error);
     if (fit.error <= tolerance)
       return fit;
     // Converging at the rate of the last five iterations, the iterations
