@@ -38,7 +38,8 @@ LogicalResult mlir::cnnc::buildCNNGraphPipeline(OpPassManager &pm,
                     .str();
   return parsePassPipeline("func.func(canonicalize,cnn-fold-batchnorm," +
                                factorize +
-                               "cnn-fuse-activation,cse,cnn-recognize-blocks)",
+                               "cnn-fuse-activation,cnn-fuse-squeeze-excite,cse,"
+                               "cnn-recognize-blocks)",
                            pm);
 }
 
@@ -56,7 +57,7 @@ LogicalResult mlir::cnnc::buildCPUPipeline(OpPassManager &pm,
   std::string p;
   if (options.fuseElementwise)
     p += "func.func(cnnc-fuse-elementwise,canonicalize,cse),";
-  p += "func.func(cnnc-pad-in-producer),";
+  p += "func.func(cnnc-pad-in-producer,cnnc-concat-in-place),";
   if (options.outlineLayers)
     p += "cnnc-outline-layers{instrument},";
   p += "func.func(cnnc-cpu-vectorize-conv{vector-bits=" +
@@ -65,6 +66,7 @@ LogicalResult mlir::cnnc::buildCPUPipeline(OpPassManager &pm,
        "canonicalize,cse),";
   p += "one-shot-bufferize{bufferize-function-boundaries "
        "function-boundary-type-conversion=identity-layout-map},"
+       "drop-equivalent-buffer-results,"
        "buffer-results-to-out-params{hoist-static-allocs "
        "modify-public-functions},"
        "buffer-deallocation-pipeline,cnnc-cpu-plan-activations,"

@@ -61,6 +61,48 @@ def CPUApproximateMathPass : Pass<"cnnc-cpu-approximate-math", "func::FuncOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def ConcatInPlacePass : Pass<"cnnc-concat-in-place", "func::FuncOp"> {
+  let summary = "Have each input of a channel concat write straight into its "
+                "slice of the concat's buffer";
+  let description = [{
+    A concat lowers to a chain of `tensor.insert_slice` into an empty
+    tensor: after bufferization, one strided copy per input (one memcpy per
+    pixel, on one thread). When an input's producer is a linalg op used only
+    by the concat, with an empty tensor or a constant fill of one as its
+    init, this pass gives the producer its slice of the concat buffer as its
+    init instead. The buffer is threaded through those producers in program
+    order (slice, produce, insert right after), so bufferization writes each
+    branch's result in place; inputs that do not qualify (a value with other
+    users, a function argument) keep their copy, inserted where the concat
+    was. The new ops take the producer's location, so they stay in the
+    producer's layer (cnnc-outline-layers). Runs after
+    cnnc-fuse-elementwise: the fusion patterns would replace an init that is
+    only written by a fresh empty tensor.
+
+    Before:
+    ```mlir
+    %a = linalg.generic {...relu...} ins(%c1, %b1) outs(%e1 : tensor<1x28x28x64xf32>)
+    %m = linalg.pooling_nhwc_max ins(%p, %w) outs(%f : tensor<1x28x28x32xf32>)  // %f = fill(empty)
+    %e = tensor.empty() : tensor<1x28x28x96xf32>
+    %0 = tensor.insert_slice %a into %e[0, 0, 0, 0] [1, 28, 28, 64] [1, 1, 1, 1]
+    %1 = tensor.insert_slice %m into %0[0, 0, 0, 64] [1, 28, 28, 32] [1, 1, 1, 1]
+    ```
+    After:
+    ```mlir
+    %e = tensor.empty() : tensor<1x28x28x96xf32>
+    %s0 = tensor.extract_slice %e[0, 0, 0, 0] [1, 28, 28, 64] [1, 1, 1, 1]
+    %a = linalg.generic {...relu...} ins(%c1, %b1) outs(%s0)
+    %0 = tensor.insert_slice %a into %e[0, 0, 0, 0] [1, 28, 28, 64] [1, 1, 1, 1]
+    %s1 = tensor.extract_slice %0[0, 0, 0, 64] [1, 28, 28, 32] [1, 1, 1, 1]
+    %f = linalg.fill ins(%ninf) outs(%s1)
+    %m = linalg.pooling_nhwc_max ins(%p, %w) outs(%f)
+    %1 = tensor.insert_slice %m into %0[0, 0, 0, 64] [1, 28, 28, 32] [1, 1, 1, 1]
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def PadInProducerPass : Pass<"cnnc-pad-in-producer", "func::FuncOp"> {
   let summary = "Have the producer of a padded tensor write straight into "
                 "the interior of the padded buffer";

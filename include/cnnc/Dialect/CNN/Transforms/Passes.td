@@ -54,6 +54,37 @@ def CNNFuseActivationPass : Pass<"cnn-fuse-activation", "func::FuncOp"> {
   }];
 }
 
+def CNNFuseSqueezeExcitePass : Pass<"cnn-fuse-squeeze-excite",
+                                    "func::FuncOp"> {
+  let summary = "Move a squeeze-excite gate into the weights of the "
+                "convolutions that consume the gated tensor";
+  let description = [{
+    A squeeze-excite block ends in `y = x * g` with one gate per channel,
+    g of shape [1, C, 1, 1]. When every user of y is an ungrouped convolution
+    reading it as its input, each gets x as input and weights scaled per
+    input channel instead, `W' = W * g` (a `cnn.mul` broadcasting g over
+    [Cout, C, KH, KW]): conv(x * g, W) = conv(x, W * g), since zero padding
+    commutes with the scaling. Applied where it pays: the weights scaled are
+    fewer than the activations (in EfficientNet's and MobileNetV3's blocks,
+    the 1x1 projection after the gate: C*Cout weights instead of C*H*W
+    activations, and one pass over the expanded activations less). Batch 1
+    only: with a batch, each sample has its own gate. SE-ResNet's gate feeds
+    the residual add instead; elementwise fusion puts the scaling, the add
+    and the relu in one loop there.
+
+    Before:
+    ```mlir
+    %y = cnn.mul %x, %g : (tensor<1x144x56x56xf32>, tensor<1x144x1x1xf32>) -> tensor<1x144x56x56xf32>
+    %p = cnn.conv2d %y, %w, %b ... : (tensor<1x144x56x56xf32>, tensor<24x144x1x1xf32>, tensor<24xf32>) -> ...
+    ```
+    After:
+    ```mlir
+    %ws = cnn.mul %w, %g : (tensor<24x144x1x1xf32>, tensor<1x144x1x1xf32>) -> tensor<24x144x1x1xf32>
+    %p = cnn.conv2d %x, %ws, %b ... : (tensor<1x144x56x56xf32>, tensor<24x144x1x1xf32>, tensor<24xf32>) -> ...
+    ```
+  }];
+}
+
 def CNNRecognizeBlocksPass : Pass<"cnn-recognize-blocks", "func::FuncOp"> {
   let summary = "Represent inception and residual blocks as cnn.inception "
                 "and cnn.residual ops";
