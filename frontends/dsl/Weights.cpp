@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dsl/Weights.h"
+#include "cnnc/Support/SplitMix.h"
 #include "cnnc/Dialect/CNN/IR/CNNShapes.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -110,18 +111,11 @@ std::unique_ptr<WeightStore> WeightStore::open(StringRef path,
 //===----------------------------------------------------------------------===//
 
 namespace {
-/// splitmix64: small, fast and the same on every platform (std::
-/// distributions are not).
-struct Rng {
-  uint64_t state;
-  uint64_t next() {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  /// Uniform in [0, 1).
-  double uniform() { return (next() >> 11) * 0x1.0p-53; }
+/// The project's splitmix64 stream (cnnc/Support/SplitMix.h), with the
+/// distributions weight initialization needs.
+struct Rng : ::cnnc::SplitMix64 {
+  using SplitMix64::SplitMix64;
+  using SplitMix64::uniform;
   double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
   /// Approximately standard normal: the sum of four uniforms, centered
   /// and scaled to unit variance (Irwin-Hall). Plenty for initializing a
@@ -148,7 +142,7 @@ static AsmResourceBlob drawWeight(StringRef name, int64_t n, WeightInit init,
   AsmResourceBlob blob = HeapAsmResourceBlob::allocate(n * sizeof(float),
                                                        alignof(float));
   auto *out = reinterpret_cast<float *>(blob.getMutableData().data());
-  Rng rng{hashName(name, seed)};
+  Rng rng(hashName(name, seed));
   double fan = (double)std::max<int64_t>(init.fanIn, 1);
   for (int64_t i = 0; i < n; ++i) {
     double v = 0;

@@ -16,6 +16,7 @@
 #include "FmaPeak.h"
 #include "TensorFiles.h"
 
+#include "cnnc/Support/SplitMix.h"
 #include "cnnrt/cnnrt.h"
 
 #include <algorithm>
@@ -324,24 +325,10 @@ bindFiles(const std::vector<std::string> &specs, const char *option,
   return bound;
 }
 
-/// splitmix64: tiny, well mixed, and identical on every platform, so a seed
-/// names the same inputs everywhere.
-class Random {
-public:
-  explicit Random(uint64_t seed) : state(seed) {}
-  uint64_t next() {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  /// Uniform in [-1, 1): 24 random mantissa bits, exact in float.
-  float uniform() {
-    return static_cast<float>(next() >> 40) * (2.0f / 16777216.0f) - 1.0f;
-  }
-
-private:
-  uint64_t state;
+/// The seeded stream of --random-inputs (uniform [-1, 1)).
+struct Random : ::cnnc::SplitMix64 {
+  using SplitMix64::SplitMix64;
+  float uniform() { return uniformSigned(); }
 };
 
 std::vector<HostTensor> loadInputs(const Options &opts,

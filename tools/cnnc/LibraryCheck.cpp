@@ -2,6 +2,7 @@
 
 #include "LibraryCheck.h"
 
+#include "cnnc/Support/SplitMix.h"
 #include "cnnrt/cnnrt.h"
 
 #include <cmath>
@@ -9,19 +10,6 @@
 #include <vector>
 
 namespace {
-/// splitmix64, as in cnnc-run: a seed names the same inputs everywhere.
-struct Random {
-  uint64_t state;
-  uint64_t next() {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  float uniform() {
-    return static_cast<float>(next() >> 40) * (2.0f / 16777216.0f) - 1.0f;
-  }
-};
 
 struct ModelDeleter {
   void operator()(cnnrt_model *m) const { cnnrt_unload(m); }
@@ -82,7 +70,7 @@ bool mlir::cnnc::compareLibraries(const std::string &reference,
     return false;
   }
   std::vector<Buffer> inputs, refOut, candOut;
-  Random random{seed};
+  ::cnnc::SplitMix64 random(seed);
   for (int32_t i = 0; i < rs->num_inputs; ++i) {
     if (!sameInfo(rs->inputs[i], cs->inputs[i])) {
       error = std::string("input '") + rs->inputs[i].name + "' differs";
@@ -95,7 +83,7 @@ bool mlir::cnnc::compareLibraries(const std::string &reference,
     }
     inputs.emplace_back(rs->inputs[i]);
     for (float &x : inputs.back().f32)
-      x = random.uniform();
+      x = random.uniformSigned();
   }
   for (int32_t o = 0; o < rs->num_outputs; ++o) {
     if (!sameInfo(rs->outputs[o], cs->outputs[o])) {
