@@ -318,14 +318,15 @@ int main(int argc, char **argv) {
   }
 
   std::string out = outputFile.empty() ? defaultOutput(emit) : outputFile;
-  auto printModule = [&]() -> int {
-    return failed(writeOutput(out,
+  auto printModule = [&](ModuleOp m, const std::string &path) -> int {
+    return failed(writeOutput(path,
                               [&](llvm::raw_ostream &os) {
-                                module->print(os);
+                                m.print(os);
                                 os << "\n";
                               },
                               false));
   };
+
   if (emit == Emit::ONNX) {
     if (out == "-" && outputFile.empty())
       out = (llvm::sys::path::stem(inputFile) + ".onnx").str();
@@ -348,7 +349,7 @@ int main(int argc, char **argv) {
           failed(graph.run(*module)))
         return 1;
     }
-    return printModule();
+    return printModule(*module, out);
   }
 
   // The target decides codegen strategy (vector width) as well as emission.
@@ -375,138 +376,130 @@ int main(int argc, char **argv) {
   // arena line and times its passes.
   auto compile = [&](ModuleOp m, double tolerance, std::string out,
                      bool primary) -> int {
-  // Lower to the LLVM dialect unless the input already is there.
-  if (!isLLVMDialectOnly(m)) {
-    if (failed(recordSignature(m)))
-      return 1;
-    PassManager pm(&context);
-    if (failed(applyPassManagerCLOptions(pm)))
-      return 1;
-    if (primary)
-      pm.enableTiming(timing);
-    if (printIRAfterAll) {
-      context.disableMultithreading();
-      pm.enableIRPrinting([](Pass *, Operation *) { return false; },
-                          [](Pass *, Operation *) { return true; },
-                          /*printModuleScope=*/true,
-                          /*printAfterOnlyOnChange=*/false);
+    // Lower to the LLVM dialect unless the input already is there.
+    if (!isLLVMDialectOnly(m)) {
+      if (failed(recordSignature(m)))
+        return 1;
+      PassManager pm(&context);
+      if (failed(applyPassManagerCLOptions(pm)))
+        return 1;
+      if (primary)
+        pm.enableTiming(timing);
+      if (printIRAfterAll) {
+        context.disableMultithreading();
+        pm.enableIRPrinting([](Pass *, Operation *) { return false; },
+                            [](Pass *, Operation *) { return true; },
+                            /*printModuleScope=*/true,
+                            /*printAfterOnlyOnChange=*/false);
+      }
+      CNNToLinalgPipelineOptions linalgOptions;
+      linalgOptions.graphPasses = !noGraphPasses;
+      linalgOptions.factorize = tolerance;
+      if (failed(buildCNNToLinalgPipeline(pm, linalgOptions)))
+        return fail("internal error: cannot build the cnn-to-linalg pipeline");
+      if (emit != Emit::Linalg) {
+        CPUPipelineOptions options;
+        options.fuseElementwise = !noFuse;
+        options.vectorBits = target->vectorBits;
+        if (failed(buildCPUPipeline(pm, options)))
+          return fail("internal error: cannot build the CPU pipeline");
+      }
+      if (failed(pm.run(m)))
+        return 1;
+      // What cnnc-cpu-plan-activations made of the activations above.
+      if (auto plan = m->getAttrOfType<DictionaryAttr>("cnnc.activation_bytes");
+          primary && report && plan) {
+        auto get = [&](StringRef key) {
+          auto v = plan.getAs<IntegerAttr>(key);
+          return v ? v.getInt() : 0;
+        };
+        (out == "-" ? llvm::errs() : llvm::outs())
+            << "compiled: activation arena "
+            << llvm::formatv("{0:f3}", get("arena") / 1e6) << " MB for "
+            << get("buffers") << " buffers of "
+            << llvm::formatv("{0:f3}", get("total") / 1e6) << " MB\n";
+      }
+    } else if (emit == Emit::Linalg) {
+      return fail("input is already in the LLVM dialect");
     }
-    CNNToLinalgPipelineOptions linalgOptions;
-    linalgOptions.graphPasses = !noGraphPasses;
-    linalgOptions.factorize = tolerance;
-    if (failed(buildCNNToLinalgPipeline(pm, linalgOptions)))
-      return fail("internal error: cannot build the cnn-to-linalg pipeline");
-    if (emit != Emit::Linalg) {
-      CPUPipelineOptions options;
-      options.fuseElementwise = !noFuse;
-      options.vectorBits = target->vectorBits;
-      if (failed(buildCPUPipeline(pm, options)))
-        return fail("internal error: cannot build the CPU pipeline");
-    }
-    if (failed(pm.run(m)))
-      return 1;
-    // What cnnc-cpu-plan-activations made of the activations above.
-    if (auto plan = (m)->getAttrOfType<DictionaryAttr>(
-            "cnnc.activation_bytes");
-        primary && report && plan) {
-      auto get = [&](StringRef key) {
-        auto v = plan.getAs<IntegerAttr>(key);
-        return v ? v.getInt() : 0;
-      };
-      (out == "-" ? llvm::errs() : llvm::outs())
-          << "compiled: activation arena "
-          << llvm::formatv("{0:f3}", get("arena") / 1e6) << " MB for "
-          << get("buffers") << " buffers of "
-          << llvm::formatv("{0:f3}", get("total") / 1e6) << " MB\n";
-    }
-  } else if (emit == Emit::Linalg) {
-    return fail("input is already in the LLVM dialect");
-  }
-  if (emit == Emit::Linalg || emit == Emit::LLVMDialect)
-    return failed(writeOutput(out,
-                                [&](llvm::raw_ostream &os) {
-                                  m.print(os);
-                                  os << "\n";
-                                },
-                                false));
+    if (emit == Emit::Linalg || emit == Emit::LLVMDialect)
+      return printModule(m, out);
 
-  // Back end.
-  auto machine = createTargetMachine(*target, error);
-  if (failed(machine))
-    return fail("target " + target->description() + ": " + error);
-  llvm::LLVMContext llvmContext;
-  std::unique_ptr<llvm::Module> llvmModule;
-  {
-    TimingScope t = timing.nest("llvm-translate-and-optimize");
-    SmallVector<WeightBlob> weights = externalizeWeights(m);
-    auto translated =
-        translateToLLVMIR(m, llvmContext, **machine, *target);
-    if (failed(translated))
-      return 1;
-    llvmModule = std::move(*translated);
-    // Weights join the module after optimization: the optimizer has nothing
-    // to learn from megabytes of constants.
-    auto weightsModule = buildWeightsModule(weights, llvmContext, **machine);
-    for (llvm::GlobalVariable &gv :
-         llvm::make_early_inc_range(weightsModule->globals())) {
-      llvm::GlobalVariable *decl = llvmModule->getGlobalVariable(
-          gv.getName(), /*AllowInternal=*/true);
-      auto *def = new llvm::GlobalVariable(
-          *llvmModule, gv.getValueType(), true, gv.getLinkage(),
-          gv.getInitializer(), "", nullptr, llvm::GlobalValue::NotThreadLocal,
-          std::nullopt);
-      def->setVisibility(llvm::GlobalValue::HiddenVisibility);
-      def->setAlignment(gv.getAlign());
-      if (decl) {
-        decl->replaceAllUsesWith(def);
-        def->takeName(decl);
-        decl->eraseFromParent();
-      } else {
-        def->setName(gv.getName());
+    // Back end.
+    auto machine = createTargetMachine(*target, error);
+    if (failed(machine))
+      return fail("target " + target->description() + ": " + error);
+    llvm::LLVMContext llvmContext;
+    std::unique_ptr<llvm::Module> llvmModule;
+    {
+      TimingScope t = timing.nest("llvm-translate-and-optimize");
+      SmallVector<WeightBlob> weights = externalizeWeights(m);
+      auto translated = translateToLLVMIR(m, llvmContext, **machine, *target);
+      if (failed(translated))
+        return 1;
+      llvmModule = std::move(*translated);
+      // Weights join the module after optimization: the optimizer has nothing
+      // to learn from megabytes of constants.
+      auto weightsModule = buildWeightsModule(weights, llvmContext, **machine);
+      for (llvm::GlobalVariable &gv :
+           llvm::make_early_inc_range(weightsModule->globals())) {
+        llvm::GlobalVariable *decl =
+            llvmModule->getGlobalVariable(gv.getName(), /*AllowInternal=*/true);
+        auto *def = new llvm::GlobalVariable(
+            *llvmModule, gv.getValueType(), true, gv.getLinkage(),
+            gv.getInitializer(), "", nullptr, llvm::GlobalValue::NotThreadLocal,
+            std::nullopt);
+        def->setVisibility(llvm::GlobalValue::HiddenVisibility);
+        def->setAlignment(gv.getAlign());
+        if (decl) {
+          decl->replaceAllUsesWith(def);
+          def->takeName(decl);
+          decl->eraseFromParent();
+        } else {
+          def->setName(gv.getName());
+        }
       }
     }
-  }
-  if (emit == Emit::LLVMIR)
-    return failed(writeOutput(
-        out, [&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); },
-        false));
+    if (emit == Emit::LLVMIR)
+      return failed(writeOutput(
+          out, [&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); },
+          false));
 
-  llvm::SmallVector<char, 0> code;
-  {
-    TimingScope t = timing.nest("llvm-codegen");
-    if (failed(emitCode(*llvmModule, **machine, emit == Emit::Asm, code,
-                        error)))
+    llvm::SmallVector<char, 0> code;
+    {
+      TimingScope t = timing.nest("llvm-codegen");
+      if (failed(
+              emitCode(*llvmModule, **machine, emit == Emit::Asm, code, error)))
+        return fail(error);
+    }
+    if (emit == Emit::Asm || emit == Emit::Obj)
+      return failed(writeOutput(
+          out,
+          [&](llvm::raw_ostream &os) { os.write(code.data(), code.size()); },
+          emit == Emit::Obj));
+
+    // Shared library.
+    TimingScope t = timing.nest("link");
+    if (target->triple.rfind("x86_64", 0) != 0)
+      return fail("linking a shared library for " + target->triple +
+                  " is not supported; use --emit=obj");
+    llvm::SmallString<128> objPath;
+    int fd;
+    if (llvm::sys::fs::createTemporaryFile("cnnc-model", "o", fd, objPath))
+      return fail("cannot create a temporary object file");
+    {
+      llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+      os.write(code.data(), code.size());
+    }
+    std::string linker = CNNC_DEFAULT_LINKER;
+    if (auto env = llvm::sys::Process::GetEnv("CNNC_LD"))
+      linker = *env;
+    LogicalResult linked = linkSharedLibrary(
+        {std::string(objPath)}, out, stubArchivePath(argv[0]), linker, error);
+    llvm::sys::fs::remove(objPath);
+    if (failed(linked))
       return fail(error);
-  }
-  if (emit == Emit::Asm || emit == Emit::Obj)
-    return failed(writeOutput(
-        out,
-        [&](llvm::raw_ostream &os) { os.write(code.data(), code.size()); },
-        emit == Emit::Obj));
-
-  // Shared library.
-  TimingScope t = timing.nest("link");
-  if (target->triple.rfind("x86_64", 0) != 0)
-    return fail("linking a shared library for " + target->triple +
-                " is not supported; use --emit=obj");
-  llvm::SmallString<128> objPath;
-  int fd;
-  if (llvm::sys::fs::createTemporaryFile("cnnc-model", "o", fd, objPath))
-    return fail("cannot create a temporary object file");
-  {
-    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
-    os.write(code.data(), code.size());
-  }
-  std::string linker = CNNC_DEFAULT_LINKER;
-  if (auto env = llvm::sys::Process::GetEnv("CNNC_LD"))
-    linker = *env;
-  LogicalResult linked = linkSharedLibrary({std::string(objPath)}, out,
-                                           stubArchivePath(argv[0]), linker,
-                                           error);
-  llvm::sys::fs::remove(objPath);
-  if (failed(linked))
-    return fail(error);
-  return 0;
+    return 0;
   };
 
   // --factorize with a library: the same network compiled without it, both

@@ -7,9 +7,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "cnnc/Codegen/CPU/Passes.h"
+#include "ProducerInit.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/IR/Matchers.h"
 
 namespace mlir::cnnc {
 #define GEN_PASS_DEF_CONCATINPLACEPASS
@@ -26,20 +25,10 @@ namespace {
 linalg::LinalgOp rewritableProducer(tensor::InsertSliceOp insert) {
   Value source = insert.getSource();
   auto producer = source.getDefiningOp<linalg::LinalgOp>();
-  if (!producer || !producer.hasPureTensorSemantics() ||
-      producer->getNumResults() != 1 || producer.getNumDpsInits() != 1 ||
-      !source.hasOneUse() ||
+  if (!cnnc::hasFreshInit(producer) || !source.hasOneUse() ||
       producer->getBlock() != insert->getBlock())
     return {};
-  Value init = producer.getDpsInitOperand(0)->get();
-  if (init.getDefiningOp<tensor::EmptyOp>())
-    return producer;
-  auto fill = init.getDefiningOp<linalg::FillOp>();
-  if (fill &&
-      fill.getDpsInitOperand(0)->get().getDefiningOp<tensor::EmptyOp>() &&
-      matchPattern(fill.getInputs()[0], m_Constant()))
-    return producer;
-  return {};
+  return producer;
 }
 
 /// A static, unit-stride, non-rank-reducing slice.
@@ -106,12 +95,7 @@ struct ConcatInPlacePass
       Value slice = tensor::ExtractSliceOp::create(
           b, loc, insert.getSourceType(), buffer, insert.getMixedOffsets(),
           insert.getMixedSizes(), insert.getMixedStrides());
-      OpOperand *init = producer.getDpsInitOperand(0);
-      if (auto fill = init->get().getDefiningOp<linalg::FillOp>()) {
-        Value c = b.clone(*fill.getInputs()[0].getDefiningOp())->getResult(0);
-        slice = linalg::FillOp::create(b, fill.getLoc(), c, slice).getResult(0);
-      }
-      init->set(slice);
+      cnnc::redirectInit(b, producer, slice);
       b.setInsertionPointAfter(producer);
       buffer = tensor::InsertSliceOp::create(
           b, loc, producer->getResult(0), buffer, insert.getMixedOffsets(),

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "cnnc/Codegen/CPU/Passes.h"
+#include "ProducerInit.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Matchers.h"
@@ -28,9 +29,7 @@ namespace {
 linalg::LinalgOp rewritableProducer(tensor::PadOp pad) {
   Value source = pad.getSource();
   auto producer = source.getDefiningOp<linalg::LinalgOp>();
-  if (!producer || !producer.hasPureTensorSemantics() ||
-      producer->getNumResults() != 1 || producer.getNumDpsInits() != 1 ||
-      !source.hasOneUse())
+  if (!cnnc::hasFreshInit(producer) || !source.hasOneUse())
     return {};
   auto srcType = cast<RankedTensorType>(source.getType());
   if (!pad.getResultType().hasStaticShape() || !srcType.hasStaticShape() ||
@@ -39,14 +38,7 @@ linalg::LinalgOp rewritableProducer(tensor::PadOp pad) {
   Value padValue = pad.getConstantPaddingValue();
   if (!padValue || !matchPattern(padValue, m_Constant()))
     return {};
-  Value init = producer.getDpsInitOperand(0)->get();
-  if (init.getDefiningOp<tensor::EmptyOp>())
-    return producer;
-  auto fill = init.getDefiningOp<linalg::FillOp>();
-  if (fill && fill.getDpsInitOperand(0)->get().getDefiningOp<tensor::EmptyOp>() &&
-      matchPattern(fill.getInputs()[0], m_Constant()))
-    return producer;
-  return {};
+  return producer;
 }
 
 struct PadInProducerPass
@@ -109,13 +101,7 @@ struct PadInProducerPass
     auto [o, s, st] = slice(low, srcType.getShape());
     Value interior =
         tensor::ExtractSliceOp::create(b, loc, srcType, buffer, o, s, st);
-    OpOperand *init = producer.getDpsInitOperand(0);
-    if (auto fill = init->get().getDefiningOp<linalg::FillOp>()) {
-      Value c = b.clone(*fill.getInputs()[0].getDefiningOp())->getResult(0);
-      interior = linalg::FillOp::create(b, fill.getLoc(), c, interior)
-                     .getResult(0);
-    }
-    init->set(interior);
+    cnnc::redirectInit(b, producer, interior);
     b.setInsertionPointAfter(producer);
     Value padded = tensor::InsertSliceOp::create(
         b, loc, producer->getResult(0), buffer, o, s, st);

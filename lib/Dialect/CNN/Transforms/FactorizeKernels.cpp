@@ -544,7 +544,7 @@ struct CNNFactorizeKernelsPass
 
   /// A factorization of one convolution: `first` then `second`.
   struct Candidate {
-    StringRef kind; // "1xN then Nx1" or "3x3 then 3x3"
+    bool isPair = false; // 3x3 then 3x3; else 1xN then Nx1
     int64_t rank = 0, macs = 0, iterations = 0;
     double error = 0;
     SmallVector<int64_t> firstShape, secondShape, firstStrides, firstPads,
@@ -607,7 +607,6 @@ struct CNNFactorizeKernelsPass
       matrices.push_back(std::move(m));
     }
     Candidate c;
-    c.kind = "separable";
     c.rank = rank;
     c.macs = macsAfter(rank);
     // A [g*r, ci, 1, n] = sqrt(s) v^T, B [cout, r, n, 1] = u sqrt(s).
@@ -726,7 +725,7 @@ struct CNNFactorizeKernelsPass
     if (!best)
       return std::nullopt;
     Candidate c;
-    c.kind = "pair";
+    c.isPair = true;
     c.rank = rank;
     c.macs = macsAfter(rank);
     c.first.assign(g * rank * ci * 9, 0.f);
@@ -780,7 +779,7 @@ struct CNNFactorizeKernelsPass
     OpBuilder builder(conv);
     Location loc = conv.getLoc();
     Type f32 = wType.getElementType();
-    bool isPair = best->kind == "pair";
+    bool isPair = best->isPair;
     Value firstW = createWeightConstant(
         builder, loc, RankedTensorType::get(best->firstShape, f32),
         best->first, weightName(loc, isPair ? "factor_3x3a" : "factor_1xn"));
