@@ -103,10 +103,11 @@ cl::opt<bool> report("report",
                      cl::cat(cat));
 cl::opt<double> factorize(
     "factorize",
-    cl::desc("Factorize NxN convolutions into a 1xN then an Nx1 convolution "
-             "wherever the kernel's relative reconstruction error is at most "
-             "this value (0 < value <= 1) and MACs drop; each rewrite is "
-             "reported (opt-in: changes the numbers within that budget)"),
+    cl::desc("Factorize NxN convolutions into a 1xN then an Nx1 convolution, "
+             "or a 5x5 into two stacked 3x3, wherever the kernel's relative "
+             "reconstruction error is at most this value (0 < value <= 1) and "
+             "MACs drop; each rewrite is reported (opt-in: changes the "
+             "numbers within that budget)"),
     cl::value_desc("tolerance"), cl::init(0.0), cl::cat(cat));
 cl::opt<double> factorizeMaxDeviation(
     "factorize-max-deviation",
@@ -358,8 +359,21 @@ int main(int argc, char **argv) {
   if (failed(target))
     return fail(error);
 
+  // --factorize with a library: the same network is compiled without it
+  // (below) and both run on one seeded random input, within the
+  // whole-network budget. The reference is taken before any graph pass.
+  bool check = factorize > 0 && emit == Emit::SO && !noFactorizeCheck &&
+               !isLLVMDialectOnly(*module);
+  OwningOpRef<ModuleOp> reference;
+  if (check)
+    reference = module->clone();
+
+  // The report shows the network after the graph passes; the compile below
+  // then starts from there instead of running them (and --factorize) again.
+  bool graphPassesDone = false;
   if (report) {
     if (!noGraphPasses) {
+      graphPassesDone = true;
       PassManager graph(&context);
       if (failed(buildCNNGraphPipeline(graph, factorize)) ||
           failed(graph.run(*module)))
@@ -393,7 +407,8 @@ int main(int argc, char **argv) {
                             /*printAfterOnlyOnChange=*/false);
       }
       CNNToLinalgPipelineOptions linalgOptions;
-      linalgOptions.graphPasses = !noGraphPasses;
+      linalgOptions.graphPasses =
+          !noGraphPasses && !(primary && graphPassesDone);
       linalgOptions.factorize = tolerance;
       if (failed(buildCNNToLinalgPipeline(pm, linalgOptions)))
         return fail("internal error: cannot build the cnn-to-linalg pipeline");
@@ -502,13 +517,6 @@ int main(int argc, char **argv) {
     return 0;
   };
 
-  // --factorize with a library: the same network compiled without it, both
-  // run on one seeded random input, within the whole-network budget.
-  bool check = factorize > 0 && emit == Emit::SO && !noFactorizeCheck &&
-               !isLLVMDialectOnly(*module);
-  OwningOpRef<ModuleOp> reference;
-  if (check)
-    reference = module->clone();
   if (int rc = compile(*module, factorize, out, /*primary=*/true))
     return rc;
   if (!check)

@@ -14,6 +14,12 @@
 // RUN: rm -f %t.bad.so
 // RUN: not cnnc %s --factorize=0.9 -o %t.bad.so 2>&1 | FileCheck %s --check-prefix=OVER
 // RUN: not test -e %t.bad.so
+// With --report the report shows the factorized layers, the pass runs once
+// and the check's reference is still the unfactorized network.
+// RUN: not cnnc %s --factorize=0.9 --report -o %t.bad.so > %t.report 2> %t.err
+// RUN: FileCheck %s --check-prefixes=OVER,ONCE < %t.err
+// RUN: FileCheck %s --check-prefix=REPORT < %t.report
+// RUN: not test -e %t.bad.so
 // RUN: cnnc %s --factorize=0.9 --factorize-max-deviation=10 -o %t.loose.so 2>&1 | FileCheck %s --check-prefix=LOOSE
 // RUN: not cnnc %s --factorize=0.9 --factorize-max-deviation=-1 -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADDEV
 // Bad budgets are refused.
@@ -39,7 +45,10 @@
 // REMARKS-DAG: remark: factorized 2 of 3 convolutions: 20928 -> 5632 MACs in them (73.1% fewer)
 // SAME: output_0: max_abs_err={{.*}} PASS
 // WHOLE: remark: whole-network check of --factorize on a random input (seed 0): max |factorized - unfactorized| = {{.*}} on output 'output_0', {{.*}} relative to max |unfactorized| = {{.*}} (budget 1.00e-02)
+// ONCE: remark: factorized 3 of 3 convolutions
+// ONCE-NOT: remark: factorized
 // OVER: error: whole-network check of --factorize on a random input (seed 0): {{.*}}; over the budget --factorize-max-deviation=1.00e-02, no library written
+// REPORT: total: 6 layers, 4.928 KMACs
 // LOOSE: remark: factorized 3 of 3 convolutions
 // LOOSE: remark: whole-network check of --factorize {{.*}} (budget 1.00e+01)
 // BADDEV: --factorize-max-deviation expects a non-negative number
