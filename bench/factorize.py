@@ -42,7 +42,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 WEIGHTS = {"random": [], "rank8": ["--low-rank-kernels", "8"]}
 
-SUMMARY_RE = re.compile(r"factorized (\d+) of (\d+) convolutions: (\d+) -> (\d+) MACs")
+SUMMARY_RE = re.compile(r"factorized (\d+) of (\d+) convolutions(?:: (\d+) -> (\d+) MACs)?")
 TOTAL_RE = re.compile(r"^total: .*MACs \((\d+)\)", re.M)
 CHECK_RE = re.compile(r"whole-network check of --factorize .*= ([0-9.e+-]+) on output "
                       r"'[^']*', ([0-9.e+-]+) relative")
@@ -128,8 +128,9 @@ def main(argv=None):
                 c = CHECK_RE.search(out)
                 if not c:
                     sys.exit("no whole-network check remark from cnnc for " + lib)
-                done, convs, layer_before, layer_after = (
-                    (int(g) for g in s.groups()) if s else (0, 0, 0, 0))
+                if not s:
+                    sys.exit("no factorization summary remark from cnnc for " + lib)
+                done, convs, layer_before, layer_after = (int(g or 0) for g in s.groups())
                 base_ms = fact_ms = None
                 if args.runs > 0:
                     # Alternate the two libraries so that drift hits both.

@@ -540,6 +540,12 @@ struct CNNFactorizeKernelsPass
                            "MACs in them ({4:P1} fewer)",
                            rewritten, convs.size(), before, after,
                            1.0 - double(after) / double(before));
+    else if (!convs.empty())
+      getOperation().emitRemark()
+          << llvm::formatv("factorized 0 of {0} convolutions: none has a "
+                           "factorization within the tolerance {1:e2} that "
+                           "saves MACs",
+                           convs.size(), double(tolerance));
   }
 
   /// A factorization of one convolution: `first` then `second`.
