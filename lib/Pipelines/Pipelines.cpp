@@ -60,7 +60,12 @@ LogicalResult mlir::cnnc::buildCPUPipeline(OpPassManager &pm,
   p += "func.func(cnnc-pad-in-producer,cnnc-concat-in-place),";
   if (options.outlineLayers)
     p += "cnnc-outline-layers{instrument},";
-  p += "func.func(cnnc-cpu-vectorize-conv{vector-bits=" +
+  p += "func.func(";
+  if (options.winogradTile >= 0)
+    p += "cnnc-cpu-winograd{vector-bits=" +
+         std::to_string(options.vectorBits) +
+         " tile=" + std::to_string(options.winogradTile) + "},";
+  p += "cnnc-cpu-vectorize-conv{vector-bits=" +
        std::to_string(options.vectorBits) +
        "},cnnc-cpu-parallelize,canonicalize,loop-invariant-subset-hoisting,"
        "canonicalize,cse),";

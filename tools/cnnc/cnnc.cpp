@@ -131,6 +131,13 @@ cl::opt<bool> noGraphPasses("no-graph-passes",
                             cl::desc("Skip the cnn graph passes (batch-norm "
                                      "folding, epilogue fusion)"),
                             cl::cat(cat));
+cl::opt<std::string> winograd(
+    "winograd",
+    cl::desc("3x3 stride-1 convolutions with Winograd's minimal filtering "
+             "(cnnc-cpu-winograd): auto (default: F(2x2,3x3) or F(4x4,3x3) "
+             "where it pays), off, 2 or 4 (that output tile on every "
+             "eligible convolution)"),
+    cl::value_desc("auto|off|2|4"), cl::init("auto"), cl::cat(cat));
 cl::opt<bool> noFuse("no-fuse-elementwise",
                      cl::desc("Do not fuse elementwise linalg ops"),
                      cl::cat(cat));
@@ -276,6 +283,14 @@ int main(int argc, char **argv) {
       (!(factorizeMaxDeviation >= 0) || std::isinf(factorizeMaxDeviation)))
     return fail("--factorize-max-deviation expects a non-negative number, "
                 "got " + std::to_string(factorizeMaxDeviation));
+  int64_t winogradTile = 0;
+  if (winograd == "off")
+    winogradTile = -1;
+  else if (winograd == "2" || winograd == "4")
+    winogradTile = winograd == "2" ? 2 : 4;
+  else if (winograd != "auto")
+    return fail("--winograd expects auto, off, 2 or 4, got '" + winograd +
+                "'");
   if (factorize > 0 && noGraphPasses)
     return fail("--factorize is a graph pass; it cannot be combined with "
                 "--no-graph-passes");
@@ -415,6 +430,7 @@ int main(int argc, char **argv) {
       if (emit != Emit::Linalg) {
         CPUPipelineOptions options;
         options.fuseElementwise = !noFuse;
+        options.winogradTile = winogradTile;
         options.vectorBits = target->vectorBits;
         if (failed(buildCPUPipeline(pm, options)))
           return fail("internal error: cannot build the CPU pipeline");

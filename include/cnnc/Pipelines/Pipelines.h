@@ -23,6 +23,12 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "vector-bits",
       llvm::cl::desc("Vector register width of the target in bits"),
       llvm::cl::init(256)};
+  PassOptions::Option<int64_t> winogradTile{
+      *this, "winograd-tile",
+      llvm::cl::desc("cnnc-cpu-winograd on 3x3 stride-1 convolutions: 0 "
+                     "chooses the output tile per convolution, 2 or 4 forces "
+                     "it, -1 leaves them direct"),
+      llvm::cl::init(0)};
   PassOptions::Option<bool> outlineLayers{
       *this, "outline-layers",
       llvm::cl::desc("Outline each layer into its own function, with "

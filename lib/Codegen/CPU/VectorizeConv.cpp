@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BlockLoop.h"
 #include "cnnc/Codegen/CPU/Passes.h"
 #include "cnnc/Dialect/CNN/Transforms/Transforms.h"
 
@@ -147,45 +148,6 @@ static DepthwiseTile selectPoolTile(int64_t ow, int64_t c,
       }
   }
   return best;
-}
-
-/// A slice of a tensor: offsets and sizes, unit strides.
-struct Slice {
-  SmallVector<OpFoldResult> offsets, sizes;
-};
-
-/// Builds `scf.forall (%block) in (count) shared_outs(%out = init)`: a loop
-/// whose iterations are independent, so the runtime may run them on several
-/// threads (cnnc-cpu-outline-parallel). `body` creates the work of one block
-/// from the block index and the shared output and returns the tile it
-/// computed with the slice of the output it belongs to.
-static scf::ForallOp
-buildBlockLoop(RewriterBase &rw, Location loc, int64_t count, Value init,
-               function_ref<std::pair<Value, Slice>(OpBuilder &, Value, Value)>
-                   body) {
-  auto forall = scf::ForallOp::create(
-      rw, loc, ArrayRef<OpFoldResult>{rw.getIndexAttr(count)},
-      ValueRange{init}, std::nullopt);
-  OpBuilder::InsertionGuard guard(rw);
-  rw.setInsertionPoint(forall.getTerminator());
-  std::pair<Value, Slice> tile = body(rw, forall.getInductionVars()[0],
-                                      forall.getRegionIterArgs()[0]);
-  rw.setInsertionPointToStart(forall.getTerminator().getBody());
-  SmallVector<OpFoldResult> ones(tile.second.offsets.size(),
-                                 rw.getIndexAttr(1));
-  tensor::ParallelInsertSliceOp::create(rw, loc, tile.first,
-                                        forall.getRegionIterArgs()[0],
-                                        tile.second.offsets,
-                                        tile.second.sizes, ones);
-  return forall;
-}
-
-/// `source[slice]` with unit strides.
-static Value extractSlice(OpBuilder &b, Location loc, RankedTensorType type,
-                          Value source, const Slice &slice) {
-  SmallVector<OpFoldResult> ones(slice.offsets.size(), b.getIndexAttr(1));
-  return tensor::ExtractSliceOp::create(b, loc, type, source, slice.offsets,
-                                        slice.sizes, ones);
 }
 
 /// HWCF weights re-laid out as [F/ft][KH][KW][C][ft]: each block of `ft`

@@ -246,6 +246,58 @@ def CPUVectorizeConvPass : Pass<"cnnc-cpu-vectorize-conv", "func::FuncOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def CPUWinogradPass : Pass<"cnnc-cpu-winograd", "func::FuncOp"> {
+  let summary = "Compute 3x3 stride-1 convolutions with Winograd's minimal "
+                "filtering algorithm F(m x m, 3 x 3)";
+  let description = [{
+    A 3x3, stride-1, undilated NHWC convolution with constant weights and
+    channel and filter counts that are multiples of the vector length
+    becomes, for output tiles of m x m pixels (alpha = m + 2):
+      - the filter transform G g G^T, done at compile time: the weights
+        become alpha^2 matrices of C x F, a constant in GFHWC layout;
+      - the input transform B^T d B of every alpha x alpha input tile,
+        vectorized along channels, in a parallel loop over tile rows, into
+        an NHWGC tensor with one "group" per transform point;
+      - alpha^2 independent C x F products: a grouped 1x1 convolution
+        (linalg.conv_2d_nhwgc_gfhwc), which cnnc-cpu-vectorize-conv splits
+        into per-point NHWC convolutions with its register-blocked schedule;
+      - the output transform A^T M A, vectorized along filters, with the
+        convolution's elementwise epilogue (bias, activation, residual)
+        applied to the vectors before they are written, in place of the
+        epilogue op. Tiles that overhang the output are written in part.
+    Multiplications drop by 9 m^2 / alpha^2: 2.25x for m = 2, 4x for
+    m = 4. F(4 x 4, 3 x 3) is used where the output is at least 8 x 8 and
+    the tiles waste less than F(2 x 2, 3 x 3)'s, unless `tile` forces one.
+
+    Before:
+    ```mlir
+    %c = linalg.conv_2d_nhwc_hwcf ins(%x, %w : tensor<1x58x58x64xf32>,
+           tensor<3x3x64x64xf32>) outs(%zero : tensor<1x56x56x64xf32>)
+    %y = linalg.generic {...} ins(%c, %bias ...) { addf, maximumf }
+    ```
+    After (m = 4):
+    ```mlir
+    %v = scf.forall (%th) in (14) ... { vector.transfer_read ... arith.subf
+           ... vector.transfer_write ... } -> tensor<1x14x14x36x64xf32>
+    %m = linalg.conv_2d_nhwgc_gfhwc ins(%v, %u : tensor<1x14x14x36x64xf32>,
+           tensor<36x64x1x1x64xf32>) outs(...) -> tensor<1x14x14x36x64xf32>
+    %y = scf.forall (%th) in (14) ... { ... arith.addf, arith.maximumf ...
+           vector.transfer_write ... } -> tensor<1x56x56x64xf32>
+    ```
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
+           "Vector register width of the target in bits (128, 256 or 512)">,
+    Option<"tile", "tile", "int64_t", /*default=*/"0",
+           "Output tile m: 2 or 4 forces F(m x m, 3 x 3) on every eligible "
+           "convolution; 0 chooses per convolution">
+  ];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def FuseElementwisePass : Pass<"cnnc-fuse-elementwise", "func::FuncOp"> {
   let summary = "Fuse elementwise linalg ops into their consumers, leaving "
                 "reshapes where they are";
