@@ -1,6 +1,7 @@
 //===- NetworkReport.cpp - per-layer report of a cnn network --------------===//
 
 #include "cnnc/Analysis/NetworkReport.h"
+#include "cnnc/Codegen/CPU/Passes.h"
 #include "cnnc/Dialect/CNN/Transforms/Transforms.h"
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
 
@@ -9,6 +10,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace mlir::cnnc;
@@ -35,9 +37,10 @@ static int64_t numElements(Value v) {
 }
 
 /// Multiply-adds and lowering of one op.
-static std::pair<int64_t, std::string> describe(Operation *op) {
+static std::pair<int64_t, std::string> describe(Operation *op,
+                                                const ReportOptions &options) {
   return llvm::TypeSwitch<Operation *, std::pair<int64_t, std::string>>(op)
-      .Case([](cnn::Conv2DOp conv) {
+      .Case([&](cnn::Conv2DOp conv) {
         auto w = cast<RankedTensorType>(conv.getWeight().getType());
         int64_t perOutput = w.getDimSize(1) * w.getDimSize(2) * w.getDimSize(3);
         int64_t c = cast<RankedTensorType>(conv.getInput().getType())
@@ -47,6 +50,22 @@ static std::pair<int64_t, std::string> describe(Operation *op) {
             g == 1 ? "linalg.conv_2d_nhwc_hwcf (vectorized)"
             : (g == c && w.getDimSize(0) == c) ? "linalg.depthwise_conv_2d_nchw_chw"
                                                : "linalg.conv_2d_ngchw_gfchw";
+        auto out = cast<RankedTensorType>(conv.getResult().getType());
+        auto ones = [](ArrayRef<int64_t> v) {
+          return llvm::all_of(v, [](int64_t x) { return x == 1; });
+        };
+        if (g == 1 && w.getDimSize(2) == 3 && w.getDimSize(3) == 3 &&
+            ones(conv.getStrides()) && ones(conv.getDilations()) &&
+            conv.getWeight().getDefiningOp<arith::ConstantOp>() &&
+            out.getElementType().isF32())
+          if (int64_t m = selectWinogradTile(
+                  out.getDimSize(0), out.getDimSize(2), out.getDimSize(3), c,
+                  out.getDimSize(1), options.vectorBits,
+                  options.winogradTile))
+            lowering = llvm::formatv("Winograd F({0}x{0},3x3), products "
+                                     "vectorized",
+                                     m)
+                           .str();
         if (conv.getResidual() || conv.getActivation())
           lowering += " + epilogue";
         return std::make_pair(numElements(conv.getResult()) * perOutput,
@@ -92,7 +111,9 @@ static std::pair<int64_t, std::string> describe(Operation *op) {
       });
 }
 
-FailureOr<NetworkReport> mlir::cnnc::buildNetworkReport(ModuleOp original) {
+FailureOr<NetworkReport>
+mlir::cnnc::buildNetworkReport(ModuleOp original,
+                               const ReportOptions &options) {
   auto mainFunc = original.lookupSymbol<func::FuncOp>("cnnc_main");
   if (!mainFunc)
     return original.emitError("no function @cnnc_main to report on");
@@ -147,7 +168,7 @@ FailureOr<NetworkReport> mlir::cnnc::buildNetworkReport(ModuleOp original) {
     }
     layer.inputs = inputs;
     layer.output = op.getNumResults() ? shapeOf(op.getResult(0).getType()) : "";
-    auto [macs, lowering] = describe(&op);
+    auto [macs, lowering] = describe(&op, options);
     layer.macs = macs;
     layer.lowering = lowering;
     report.totalMacs += macs;

@@ -394,7 +394,10 @@ int main(int argc, char **argv) {
           failed(graph.run(*module)))
         return 1;
     }
-    auto r = buildNetworkReport(*module);
+    ReportOptions reportOptions;
+    reportOptions.vectorBits = target->vectorBits;
+    reportOptions.winogradTile = winogradTile;
+    auto r = buildNetworkReport(*module, reportOptions);
     if (failed(r))
       return 1;
     printNetworkReport(*r, out == "-" ? llvm::errs() : llvm::outs());

@@ -34,8 +34,15 @@ struct NetworkReport {
   int64_t residualBlocks = 0;  ///< cnn.residual ops
 };
 
+/// The code generation choices the report predicts.
+struct ReportOptions {
+  unsigned vectorBits = 256;  ///< the target's vector width
+  int64_t winogradTile = 0;   ///< cnnc-cpu-winograd's `tile` (-1: off)
+};
+
 /// Builds the report of the entry function of a module at the cnn level.
-FailureOr<NetworkReport> buildNetworkReport(ModuleOp module);
+FailureOr<NetworkReport> buildNetworkReport(ModuleOp module,
+                                            const ReportOptions &options = {});
 
 /// Prints `report` as an aligned table followed by the totals.
 void printNetworkReport(const NetworkReport &report, llvm::raw_ostream &os);

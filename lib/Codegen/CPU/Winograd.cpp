@@ -526,7 +526,7 @@ struct CPUWinogradPass
     });
     IRRewriter rw(&getContext());
     for (linalg::Conv2DNhwcHwcfOp conv : convs) {
-      int64_t m = chooseTile(conv, vl);
+      int64_t m = chooseTile(conv);
       if (!m)
         continue;
       FailureOr<SmallVector<float>> hwcf =
@@ -548,7 +548,7 @@ struct CPUWinogradPass
   }
 
   /// The output tile m for `conv`, or 0 when it stays a direct convolution.
-  int64_t chooseTile(linalg::Conv2DNhwcHwcfOp conv, int64_t vl) {
+  int64_t chooseTile(linalg::Conv2DNhwcHwcfOp conv) {
     auto in = dyn_cast<RankedTensorType>(conv.getInputs()[0].getType());
     auto wt = dyn_cast<RankedTensorType>(conv.getInputs()[1].getType());
     auto out = dyn_cast<RankedTensorType>(conv.getResultTypes()[0]);
@@ -561,39 +561,41 @@ struct CPUWinogradPass
         !llvm::all_of(conv.getDilations().getValues<int64_t>(),
                       [](int64_t d) { return d == 1; }))
       return 0;
-    int64_t c = in.getDimSize(3), f = out.getDimSize(3);
-    int64_t oh = out.getDimSize(1), ow = out.getDimSize(2);
-    if (c % vl || f % vl || c < minChannels || f < minChannels)
-      return 0;
-    if (tile)
-      return tile;
-    // Measured on ResNet-50, VGG-16 and Inception v3 (docs/passes.md):
-    // F(4x4, 3x3) wins from 49 tiles up (ResNet-50 at 56x56 and 28x28); at
-    // 14x14 neither tile beats the direct convolution and at 7x7 both lose,
-    // the products too small for the alpha^2 weight matrices they stream.
-    // Overhanging tiles must leave at least 3x fewer multiplications than
-    // the direct 9 per output (30x30: 2.56, 36x36 points per 4x4).
-    // The transformed input and the products make two passes over memory:
-    // past the last-level cache (VGG-16's 224x224x64 layers: 58 MB) they
-    // cost more than the multiplications saved.
-    int64_t tiles = out.getDimSize(0) * ((oh + 3) / 4) * ((ow + 3) / 4);
-    int64_t bytes = 36 * tiles * (c + f) * 4;
-    return tiles >= kMinTiles && bytes <= kMaxBytes &&
-                   tileCost(4, oh, ow) <= 3
-               ? 4
-               : 0;
+    return selectWinogradTile(out.getDimSize(0), out.getDimSize(1),
+                              out.getDimSize(2), in.getDimSize(3),
+                              out.getDimSize(3), vectorBits, tile);
   }
-
-  /// Fewest F(4x4) tiles (rows of each product) for the automatic choice.
-  static constexpr int64_t kMinTiles = 36;
-  /// Most bytes of transformed input plus products for the automatic
-  /// choice: about the last-level cache of the machines measured.
-  static constexpr int64_t kMaxBytes = 32 << 20;
-
-  /// Below this many input channels or filters the transforms cost more
-  /// than the multiplications saved (Inception v3's 147x147x32 layers: 2.5x
-  /// slower).
-  static constexpr int64_t minChannels = 64;
 };
 
 } // namespace
+
+int64_t mlir::cnnc::selectWinogradTile(int64_t n, int64_t oh, int64_t ow,
+                                       int64_t c, int64_t f,
+                                       unsigned vectorBits, int64_t forced) {
+  int64_t vl = std::max<int64_t>(vectorBits / 32, 4);
+  // Below 64 input channels or filters the transforms cost more than the
+  // multiplications saved (Inception v3's 147x147x32 layers: 2.5x slower).
+  constexpr int64_t kMinChannels = 64;
+  if (forced < 0 || c % vl || f % vl || c < kMinChannels ||
+      f < kMinChannels || oh < 1 || ow < 1)
+    return 0;
+  if (forced)
+    return forced;
+  // Measured on ResNet-50, VGG-16 and Inception v3 (docs/passes.md):
+  // F(4x4, 3x3) wins from 49 tiles up (ResNet-50 at 56x56 and 28x28); at
+  // 14x14 neither tile beats the direct convolution and at 7x7 both lose,
+  // the products too small for the alpha^2 weight matrices they stream.
+  // Overhanging tiles must leave at least 3x fewer multiplications than
+  // the direct 9 per output (30x30: 2.56, 36x36 points per 4x4).
+  // The transformed input and the products make two passes over memory:
+  // past the last-level cache (VGG-16's 224x224x64 layers: 58 MB) they
+  // cost more than the multiplications saved; 32 MB is about the
+  // last-level cache of the machines measured.
+  constexpr int64_t kMinTiles = 36;
+  constexpr int64_t kMaxBytes = int64_t(32) << 20;
+  int64_t tiles = n * ((oh + 3) / 4) * ((ow + 3) / 4);
+  int64_t bytes = 36 * tiles * (c + f) * 4;
+  return tiles >= kMinTiles && bytes <= kMaxBytes && tileCost(4, oh, ow) <= 3
+             ? 4
+             : 0;
+}

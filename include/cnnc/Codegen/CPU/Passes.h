@@ -47,6 +47,14 @@ inline constexpr int64_t kConvWeightCacheBytes = 256 * 1024;
 ConvTile selectConvTile(int64_t oh, int64_t ow, int64_t f, int64_t c,
                         int64_t kh, int64_t kw, unsigned vectorBits);
 
+/// The Winograd output tile m (2 or 4) that cnnc-cpu-winograd gives a 3x3,
+/// stride-1, undilated convolution with constant weights, `c` input
+/// channels, `f` filters and an `n` x `oh` x `ow` output, or 0 when it stays
+/// direct. `forced` is the pass's `tile` option (0: choose; 2 or 4: that
+/// tile wherever the shapes allow it; negative: never).
+int64_t selectWinogradTile(int64_t n, int64_t oh, int64_t ow, int64_t c,
+                           int64_t f, unsigned vectorBits, int64_t forced);
+
 #define GEN_PASS_REGISTRATION
 #include "cnnc/Codegen/CPU/Passes.h.inc"
 
