@@ -1,15 +1,17 @@
 // RUN: cnnc-opt %s -split-input-file -cnnc-cpu-vectorize-conv="vector-bits=256" | FileCheck %s --check-prefix=AVX2
 // RUN: cnnc-opt %s -split-input-file -cnnc-cpu-vectorize-conv="vector-bits=512" | FileCheck %s --check-prefix=AVX512
 
-// ResNet-50's 3x3 conv: AVX2 takes 4 pixels x 16 filters (8 ymm
-// accumulators), AVX-512 8 pixels x 32 filters (16 zmm); both step the input
+// ResNet-50's 3x3 conv: AVX2 takes 6 pixels x 16 filters (12 ymm
+// accumulators) over the first 54 pixels of each row and 2 x 16 for the
+// last two, AVX-512 8 pixels x 32 filters (16 zmm); both step the input
 // channels by 4. Threads split the output rows: the row loop is an
 // scf.forall writing one row each.
 // AVX2-LABEL: func @conv3x3
 // AVX2: scf.forall (%[[ROW:.*]]) in (56) shared_outs
-// AVX2: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c4
+// AVX2: scf.for %{{.*}} = %c0 to %c54 step %c6
 // AVX2: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c16
-// AVX2: vector.contract {{.*}} : vector<4x4xf32>, vector<4x16xf32> into vector<4x16xf32>
+// AVX2: vector.contract {{.*}} : vector<6x4xf32>, vector<4x16xf32> into vector<6x16xf32>
+// AVX2: vector.contract {{.*}} : vector<2x4xf32>, vector<4x16xf32> into vector<2x16xf32>
 // AVX2-NOT: linalg.conv
 // AVX2: tensor.parallel_insert_slice %{{.*}}[0, %[[ROW]], 0, 0] [1, 1, 56, 64]
 // AVX512-LABEL: func @conv3x3
@@ -107,19 +109,20 @@ func.func @dense(%a: tensor<1x2048xf32>, %init: tensor<1x1000xf32>) -> tensor<1x
 // -----
 
 // The epilogue (bias + ReLU here) and the fill are fused into the register
-// tile: each 4x16 tile is zeroed, accumulated over the input channels and
-// finished (bias, max) before the next, all inside the row forall. No
-// separate pass over the output remains.
+// tile: each 6x16 tile (and the 2x16 remainder) is zeroed, accumulated over
+// the input channels and finished (bias, max) before the next, all inside
+// the row forall. No separate pass over the output remains.
 // AVX2-LABEL: func @fused_epilogue
 // AVX2: scf.forall (%{{.*}}) in (56) shared_outs
-// AVX2: scf.for %{{.*}} = %c0 to %c56 step %c4
+// AVX2: scf.for %{{.*}} = %c0 to %c54 step %c6
 // AVX2: scf.for %{{.*}} = %c0 to %c64 step %c16
-// AVX2: %[[ZERO:.+]] = vector.transfer_write %cst, %{{.*}} : vector<4x16xf32>, tensor<1x1x4x16xf32>
-// AVX2: %[[ACC:.+]] = scf.for %{{.*}} = %c0 to %c64 step %c4 iter_args(%{{.*}} = %[[ZERO]]) -> (tensor<1x1x4x16xf32>)
-// AVX2: vector.contract {{.*}} : vector<4x4xf32>, vector<4x16xf32> into vector<4x16xf32>
+// AVX2: %[[ZERO:.+]] = vector.transfer_write %{{.*}}, %{{.*}} : vector<6x16xf32>, tensor<1x1x6x16xf32>
+// AVX2: %[[ACC:.+]] = scf.for %{{.*}} = %c0 to %c64 step %c4 iter_args(%{{.*}} = %[[ZERO]]) -> (tensor<1x1x6x16xf32>)
+// AVX2: vector.contract {{.*}} : vector<6x4xf32>, vector<4x16xf32> into vector<6x16xf32>
 // AVX2: %[[SUM:.+]] = vector.transfer_read %[[ACC]]
-// AVX2: %[[B:.+]] = arith.addf %[[SUM]], %{{.*}} : vector<4x16xf32>
-// AVX2: arith.maximumf %[[B]], %{{.*}} : vector<4x16xf32>
+// AVX2: %[[B:.+]] = arith.addf %[[SUM]], %{{.*}} : vector<6x16xf32>
+// AVX2: arith.maximumf %[[B]], %{{.*}} : vector<6x16xf32>
+// AVX2: arith.maximumf {{.*}} : vector<2x16xf32>
 // AVX2: tensor.parallel_insert_slice
 // AVX2-NOT: linalg.
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>

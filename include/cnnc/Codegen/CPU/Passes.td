@@ -228,11 +228,11 @@ def CPUVectorizeConvPass : Pass<"cnnc-cpu-vectorize-conv", "func::FuncOp"> {
     %c = linalg.conv_2d_nhwc_hwcf ins(%x, %w : tensor<1x58x58x64xf32>,
            tensor<3x3x64x64xf32>) outs(%init : tensor<1x56x56x64xf32>)
     ```
-    After (AVX2: tile ow = 4, f = 16, c = 4):
+    After (AVX2: tile ow = 6 over the first 54 pixels, then 2; f = 16, c = 4):
     ```mlir
-    scf.for %oh ... scf.for %ow step 4 ... scf.for %f step 16 ...
+    scf.for %oh ... scf.for %ow to 54 step 6 ... scf.for %f step 16 ...
       scf.for %kh ... scf.for %kw ... scf.for %c step 4 ...
-        vector.contract ... : vector<1x4x4xf32>, vector<4x16xf32> into vector<1x4x16xf32>
+        vector.contract ... : vector<6x4xf32>, vector<4x16xf32> into vector<6x16xf32>
     ```
   }];
   let options = [
