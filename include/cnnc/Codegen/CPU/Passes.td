@@ -266,8 +266,12 @@ def CPUWinogradPass : Pass<"cnnc-cpu-winograd", "func::FuncOp"> {
         applied to the vectors before they are written, in place of the
         epilogue op. Tiles that overhang the output are written in part.
     Multiplications drop by 9 m^2 / alpha^2: 2.25x for m = 2, 4x for
-    m = 4. F(4 x 4, 3 x 3) is used where the output is at least 8 x 8 and
-    the tiles waste less than F(2 x 2, 3 x 3)'s, unless `tile` forces one.
+    m = 4. By default (tile = 0) F(4 x 4, 3 x 3) is used where it measured
+    faster: at least 64 channels and filters, at least 36 tiles, overhang
+    leaving at least 3x fewer multiplications, and the transformed input
+    plus products within 32 MB (selectWinogradTile, also behind
+    `cnnc --report`); `tile` = 2 or 4 forces that tile on every convolution
+    of the right shape with at least 64 channels and filters.
 
     Before:
     ```mlir
