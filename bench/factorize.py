@@ -67,17 +67,14 @@ def compile_lib(cnnc, onnx_path, lib, extra):
     return out, int(total.group(1)), seconds
 
 
-def latency(cnnc_run, lib, runs, threads, rounds):
-    """Median over `rounds` invocations of cnnc-run's median latency."""
-    medians = []
-    for _ in range(rounds):
-        out = run([cnnc_run, lib, "--random-inputs", "0", "--quiet", "--bench", str(runs),
-                   "--threads", str(threads)])
-        m = LATENCY_RE.search(out)
-        if not m:
-            sys.exit("no latency line from cnnc-run " + lib)
-        medians.append(float(m.group(2)))
-    return statistics.median(medians)
+def latency(cnnc_run, lib, runs, threads):
+    """cnnc-run's median latency of `lib` over `runs` runs."""
+    out = run([cnnc_run, lib, "--random-inputs", "0", "--quiet", "--bench", str(runs),
+               "--threads", str(threads)])
+    m = LATENCY_RE.search(out)
+    if not m:
+        sys.exit("no latency line from cnnc-run " + lib)
+    return float(m.group(2))
 
 
 def main(argv=None):
@@ -136,8 +133,8 @@ def main(argv=None):
                     # Alternate the two libraries so that drift hits both.
                     b, f = [], []
                     for _ in range(args.rounds):
-                        b.append(latency(cnnc_run, base_lib, args.runs, args.threads, 1))
-                        f.append(latency(cnnc_run, lib, args.runs, args.threads, 1))
+                        b.append(latency(cnnc_run, base_lib, args.runs, args.threads))
+                        f.append(latency(cnnc_run, lib, args.runs, args.threads))
                     base_ms, fact_ms = statistics.median(b), statistics.median(f)
                 row = {
                     "network": net, "weights": kind, "budget": budget,
