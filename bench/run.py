@@ -17,10 +17,14 @@ cnnc runs at the same thread counts as onnxruntime: libcnnrt's pool is
 resized (cnnrt_set_num_threads) before each thread count's rounds, so each
 round compares the two at equal threads.
 
+With --batch N the networks take N images per run (cnnc_models.py --batch)
+and the table adds throughput in images per second; the default output
+directory is then build/bench-b<N>.
+
 Usage:
   bench/run.py [--only resnet50,googlenet] [--threads 1,2] [--runs 10]
-               [--block 3] [--settle 0.3] [--warmup 3] [--out build/bench]
-               [--cnnc-bin build/bin]
+               [--block 3] [--settle 0.3] [--warmup 3] [--batch 1]
+               [--out build/bench] [--cnnc-bin build/bin]
 """
 
 import argparse
@@ -162,11 +166,13 @@ def timed(fn):
 
 
 def bench_network(name, args, work, cnnc_bin, runtime):
+    cnnc_models.NetBuilder.batch = args.batch
     model = cnnc_models.build(name, seed=0)
-    onnx_path = os.path.join(work, name + ".onnx")
+    stem = name if args.batch == 1 else "%s_b%d" % (name, args.batch)
+    onnx_path = os.path.join(work, stem + ".onnx")
     onnx.save(model, onnx_path)
     _, macs = cnnc_models.model_stats(model)
-    lib = os.path.join(work, name + ".so")
+    lib = os.path.join(work, stem + ".so")
     start = time.perf_counter()
     proc = subprocess.run([os.path.join(cnnc_bin, "cnnc"), onnx_path, "-o", lib],
                           capture_output=True, text=True)
@@ -265,11 +271,19 @@ def main(argv=None):
                    help="idle seconds before each block (default 0.3)")
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--input-seed", type=int, default=1)
-    p.add_argument("--out", default=os.path.join(ROOT, "build", "bench"))
+    p.add_argument("--batch", type=int, default=1,
+                   help="images per run (default 1); adds images/s to the table")
+    p.add_argument("--out", help="output directory (default build/bench, or "
+                   "build/bench-b<N> with --batch N)")
     p.add_argument("--cnnc-bin", default=os.path.join(ROOT, "build", "bin"))
     p.add_argument("--lib-dir", default=os.path.join(ROOT, "build", "lib"))
     args = p.parse_args(argv)
     args.threads = [int(t) for t in args.threads.split(",")]
+    if args.batch < 1:
+        p.error("--batch expects a size >= 1")
+    if args.out is None:
+        args.out = os.path.join(ROOT, "build", "bench" if args.batch == 1
+                                else "bench-b%d" % args.batch)
     names = args.only.split(",") if args.only else DEFAULT_NETWORKS
     unknown = [n for n in names if n not in cnnc_models.NETWORKS]
     if unknown:
@@ -289,6 +303,9 @@ def main(argv=None):
     head = ["network", "GMACs", "compile s"]
     for t in args.threads:
         head += ["cnnc ms %dT" % t, "ORT ms %dT" % t, "ratio %dT" % t]
+    if args.batch > 1:
+        for t in args.threads:
+            head += ["cnnc img/s %dT" % t, "ORT img/s %dT" % t]
     head += ["cnnc GFLOP/s %dT" % args.threads[0]]
     head += ["%% peak %dT" % t for t in args.threads if str(t) in peak]
     head += ["max err / max |ref|"]
@@ -299,6 +316,10 @@ def main(argv=None):
         for t in args.threads:
             cells += ["%.3f" % ms["cnnc%d" % t], "%.3f" % ms["ort%d" % t],
                       "%.2f" % (ms["ort%d" % t] / ms["cnnc%d" % t])]
+        if args.batch > 1:
+            for t in args.threads:
+                cells += ["%.1f" % (1e3 * args.batch / ms["cnnc%d" % t]),
+                          "%.1f" % (1e3 * args.batch / ms["ort%d" % t])]
         cells += ["%.1f" % (2.0 * r["macs"] / (ms["cnnc%d" % args.threads[0]] * 1e6))]
         for t in args.threads:
             if str(t) in peak:
@@ -309,18 +330,19 @@ def main(argv=None):
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     peaks = ", ".join("%.1f GFLOP/s on %s thread%s" % (v, k, "" if k == "1" else "s")
                       for k, v in peak.items() if k != "isa")
-    header = ("cnnc vs onnxruntime %s on %s (%s), %s. FMA peak %s. "
+    header = ("cnnc vs onnxruntime %s on %s (%s), %s, batch %d. FMA peak %s. "
               "Ratio = onnxruntime ms / cnnc ms at the same thread count (> 1: cnnc "
               "faster). Medians of %d runs each, in %d alternating blocks of %d after "
               "%.1f s idle, after %d warm-up runs."
-              % (ort.__version__, platform.node(), peak["isa"], when, peaks,
+              % (ort.__version__, platform.node(), peak["isa"], when, args.batch, peaks,
                  args.runs * args.block, args.runs, args.block, args.settle, args.warmup))
     table = header + "\n\n" + "\n".join(lines) + "\n"
     print(table)
     with open(os.path.join(args.out, "bench.md"), "w") as f:
         f.write(table)
     with open(os.path.join(args.out, "bench.json"), "w") as f:
-        json.dump({"when": when, "peak_gflops": peak, "onnxruntime": ort.__version__,
+        json.dump({"when": when, "batch": args.batch, "peak_gflops": peak,
+                   "onnxruntime": ort.__version__,
                    "threads": args.threads, "runs": args.runs, "rows": rows}, f, indent=1)
     with open(os.path.join(args.out, "bench.svg"), "w") as f:
         f.write(svg_chart(rows, args.threads))

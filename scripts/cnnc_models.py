@@ -145,6 +145,8 @@ class NetBuilder:
     # (N >= 2) is drawn with rank <= R in its (out * N) x (in * N) matrix per
     # group: exactly what cnn-factorize-kernels can factorize losslessly.
     low_rank_kernels = None
+    # Batch size of every graph input whose declared batch is 1 (--batch).
+    batch = 1
 
     def __init__(self, name, seed=0, opset=13, doc=""):
         self.name = name
@@ -246,6 +248,9 @@ class NetBuilder:
     # -- graph interface ----------------------------------------------------
 
     def input(self, name, shape, dtype=TensorProto.FLOAT):
+        shape = list(shape)
+        if self.batch != 1 and shape and shape[0] == 1:
+            shape[0] = self.batch
         self.graph_inputs.append(helper.make_tensor_value_info(name, dtype, list(shape)))
         self._used_names.add(name)
         return self._set(name, shape, dtype)
@@ -1546,6 +1551,9 @@ def main(argv=None):
     p.add_argument("--low-rank-kernels", type=int, metavar="R",
                    help="draw every square NxN conv kernel with rank <= R (per group, "
                         "as an (out*N) x (in*N) matrix): losslessly factorizable")
+    p.add_argument("--batch", type=int, default=1, metavar="N",
+                   help="batch size of the networks' inputs (default 1); the output "
+                        "files are then named <name>_b<N>.onnx")
     p.add_argument("--list", action="store_true", help="list the networks: parameters and MACs of each graph "
                         "against the published figures (exit status 1 on a mismatch)")
     p.add_argument("--check", action="store_true",
@@ -1558,6 +1566,9 @@ def main(argv=None):
         if args.low_rank_kernels < 1:
             p.error("--low-rank-kernels expects a rank >= 1")
         NetBuilder.low_rank_kernels = args.low_rank_kernels
+    if args.batch < 1:
+        p.error("--batch expects a size >= 1")
+    NetBuilder.batch = args.batch
     names = args.only.split(",") if args.only else list(NETWORKS)
     unknown = [n for n in names if n not in NETWORKS]
     if unknown:
@@ -1582,7 +1593,8 @@ def main(argv=None):
     print(f"weights seed: {args.seed}")
     for name in names:
         model = build(name, args.seed)
-        path = os.path.join(args.out, f"{name}.onnx")
+        suffix = f"_b{args.batch}" if args.batch != 1 else ""
+        path = os.path.join(args.out, f"{name}{suffix}.onnx")
         onnx.save(model, path)
         params, macs = model_stats(model)
         print(f"{name}: params={params} ({_human(params)}) MACs={macs} ({_human(macs)}) "

@@ -49,7 +49,10 @@ LogicalResult mlir::cnnc::buildCNNToLinalgPipeline(
       failed(buildCNNGraphPipeline(pm, options.factorize)))
     return failure();
   return parsePassPipeline(
-      "func.func(cnn-inline-blocks,convert-cnn-to-linalg,canonicalize,cse)", pm);
+      std::string("func.func(cnn-inline-blocks),") +
+          (options.splitBatch ? "cnn-split-batch," : "") +
+          "func.func(convert-cnn-to-linalg,canonicalize,cse)",
+      pm);
 }
 
 LogicalResult mlir::cnnc::buildCPUPipeline(OpPassManager &pm,

@@ -138,6 +138,12 @@ cl::opt<std::string> winograd(
              "where it pays), off, 2 or 4 (that output tile on every "
              "eligible convolution)"),
     cl::value_desc("auto|off|2|4"), cl::init("auto"), cl::cat(cat));
+cl::opt<bool> noSplitBatch(
+    "no-split-batch",
+    cl::desc("With a batch of N >= 2 images, run every layer over the whole "
+             "batch instead of running the per-image trunk of the network "
+             "one image at a time (cnn-split-batch)"),
+    cl::cat(cat));
 cl::opt<bool> noFuse("no-fuse-elementwise",
                      cl::desc("Do not fuse elementwise linalg ops"),
                      cl::cat(cat));
@@ -428,6 +434,7 @@ int main(int argc, char **argv) {
       linalgOptions.graphPasses =
           !noGraphPasses && !(primary && graphPassesDone);
       linalgOptions.factorize = tolerance;
+      linalgOptions.splitBatch = !noSplitBatch;
       if (failed(buildCNNToLinalgPipeline(pm, linalgOptions)))
         return fail("internal error: cannot build the cnn-to-linalg pipeline");
       if (emit != Emit::Linalg) {

@@ -49,6 +49,12 @@ struct CNNToLinalgPipelineOptions
                      "relative reconstruction error is at most this (off "
                      "when not positive)"),
       llvm::cl::init(0.0)};
+  PassOptions::Option<bool> splitBatch{
+      *this, "split-batch",
+      llvm::cl::desc("With a batch of N >= 2 images, run the per-image "
+                     "trunk of the network one image at a time "
+                     "(cnn-split-batch)"),
+      llvm::cl::init(true)};
 };
 
 /// The cnn graph passes: fold batch norm into convolutions, (with a positive
@@ -57,7 +63,9 @@ struct CNNToLinalgPipelineOptions
 LogicalResult buildCNNGraphPipeline(OpPassManager &pm,
                                     double factorizeTolerance = 0);
 
-/// (Graph passes, then) cnn ops to linalg/tensor/arith/math on tensors.
+/// (Graph passes, then) cnn ops to linalg/tensor/arith/math on tensors (with
+/// `split-batch`, the per-image trunk of a batched network in a function of
+/// its own first).
 LogicalResult
 buildCNNToLinalgPipeline(OpPassManager &pm,
                          const CNNToLinalgPipelineOptions &options = {});

@@ -22,6 +22,21 @@ namespace mlir::cnnc {
 using namespace mlir;
 
 static constexpr llvm::StringLiteral kMarkFunction = "cnnrt_layer_mark";
+/// A private function that is a network of its own (cnn-split-batch's
+/// per-image trunk): its layers are outlined like the public function's.
+static constexpr llvm::StringLiteral kNetworkAttr = "cnnc.network";
+
+/// Whether `op` runs another network function (the loop over the images of
+/// a batch): not a layer of its own, the callee's layers are.
+static bool callsNetwork(Operation *op) {
+  auto module = op->getParentOfType<ModuleOp>();
+  bool found = false;
+  op->walk([&](func::CallOp call) {
+    auto callee = module.lookupSymbol<func::FuncOp>(call.getCallee());
+    found |= callee && callee->hasAttr(kNetworkAttr);
+  });
+  return found;
+}
 
 /// The first name in `loc` (NameLoc, possibly inside fused or call-site
 /// locations), or "".
@@ -103,7 +118,8 @@ struct OutlineLayersPass
     ModuleOp module = getOperation();
     SmallVector<func::FuncOp> roots;
     for (auto func : module.getOps<func::FuncOp>())
-      if (func.isPublic() && !func.isExternal())
+      if ((func.isPublic() || func->hasAttr(kNetworkAttr)) &&
+          !func.isExternal())
         roots.push_back(func);
     SymbolTable symbols(module);
     SmallVector<Attribute> layerInfo;
@@ -120,16 +136,23 @@ struct OutlineLayersPass
   /// they are in.
   static SmallVector<Layer> partition(func::FuncOp func) {
     SmallVector<Layer> layers;
+    bool barrier = false;
     for (Operation &op : func.getBody().front().without_terminator()) {
       if (isRematerializable(&op))
         continue;
+      if (callsNetwork(&op)) {
+        barrier = true; // no layer spans it
+        continue;
+      }
       StringRef name = layerName(op.getLoc());
-      if (layers.empty() || (!name.empty() && name != layers.back().name &&
-                             !layers.back().name.empty()))
+      if (layers.empty() || barrier ||
+          (!name.empty() && name != layers.back().name &&
+           !layers.back().name.empty()))
         layers.push_back(Layer{name.str(), {}});
       else if (layers.back().name.empty())
         layers.back().name = name.str();
       layers.back().ops.push_back(&op);
+      barrier = false;
     }
     for (auto [i, layer] : llvm::enumerate(layers))
       if (layer.name.empty())
@@ -220,13 +243,17 @@ struct OutlineLayersPass
         if (isRematerializable(v.getDefiningOp()))
           rematerialize(v);
       int64_t macs = 0;
+      // A per-image network function runs once per image of the batch.
+      int64_t calls = 1;
+      if (auto n = func->getAttrOfType<IntegerAttr>(kNetworkAttr))
+        calls = std::max<int64_t>(1, n.getInt());
       std::string kind;
       int64_t kindMacs = -1;
       for (Operation *op : layer.ops) {
         Operation *clone = inside.clone(*op, map);
         if (auto linalgOp = dyn_cast<linalg::LinalgOp>(clone)) {
           int64_t m = countMACs(linalgOp);
-          macs += m;
+          macs += m * calls;
           // On a tie (pools: no MACs) a fill, such as the border of a
           // padded output, does not name the layer.
           if (m > kindMacs || (m == kindMacs && kind == "fill")) {

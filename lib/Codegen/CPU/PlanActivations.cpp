@@ -51,7 +51,8 @@ struct CPUPlanActivationsPass
     : public cnnc::impl::CPUPlanActivationsPassBase<CPUPlanActivationsPass> {
   void runOnOperation() override {
     for (auto func : getOperation().getOps<func::FuncOp>())
-      if (func.isPublic() && !func.isExternal() &&
+      if ((func.isPublic() || func->hasAttr("cnnc.network")) &&
+          !func.isExternal() &&
           func.getBody().hasOneBlock())
         plan(func);
   }

@@ -182,4 +182,60 @@ def CNNFactorizeKernelsPass : Pass<"cnn-factorize-kernels", "func::FuncOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def CNNSplitBatchPass : Pass<"cnn-split-batch", "ModuleOp"> {
+  let summary = "Run the per-image trunk of a batched network one image at "
+                "a time";
+  let description = [{
+    For a public function whose inputs all have the same batch N >= 2 in
+    dim 0, the longest prefix of ops that keep images apart (convolutions,
+    pooling, batch norm, activations, elementwise ops with constants that
+    do not vary over the batch, concatenation, flatten, reshape and softmax
+    off the batch axis, pads that leave the batch alone) moves into a new
+    private function `<name>_image` of one image, marked `cnnc.network = N`
+    (the number of calls per run).
+    The prefix becomes an `scf.forall` over the N images that calls it.
+    The prefix ends at the first dense layer (its weights are read once for
+    the whole batch) or at the first op not known to keep images apart. A
+    function without a convolution in that prefix is left alone.
+
+    Each layer of the trunk then works on one image's activations, which
+    stay in cache from one layer to the next, and the images of the batch
+    run on different threads (libcnnrt's pool runs the forall; the layers'
+    own parallel loops run inline inside it).
+
+    Before:
+    ```mlir
+    func.func @cnnc_main(%x: tensor<8x3x32x32xf32>) -> tensor<8x10xf32> {
+      %c = cnn.conv2d %x, %w, %b ... -> tensor<8x16x32x32xf32>
+      %g = cnn.global_avg_pool %c : ... -> tensor<8x16x1x1xf32>
+      %f = cnn.flatten %g axis = 1 : ... -> tensor<8x16xf32>
+      %y = cnn.dense %f, %wd, %bd ... -> tensor<8x10xf32>
+      return %y : tensor<8x10xf32>
+    }
+    ```
+    After:
+    ```mlir
+    func.func private @cnnc_main_image(%x: tensor<1x3x32x32xf32>)
+        -> tensor<1x16xf32> attributes {cnnc.network = 8 : i64} {
+      %c = cnn.conv2d %x, %w, %b ... -> tensor<1x16x32x32xf32>
+      ...
+    }
+    func.func @cnnc_main(%x: tensor<8x3x32x32xf32>) -> tensor<8x10xf32> {
+      %e = tensor.empty() : tensor<8x16xf32>
+      %f = scf.forall (%n) in (8) shared_outs(%o = %e) -> tensor<8x16xf32> {
+        %xi = tensor.extract_slice %x[%n, 0, 0, 0] [1, 3, 32, 32] [1, 1, 1, 1]
+        %fi = func.call @cnnc_main_image(%xi) : ...
+        scf.forall.in_parallel {
+          tensor.parallel_insert_slice %fi into %o[%n, 0] [1, 16] [1, 1]
+        }
+      }
+      %y = cnn.dense %f, %wd, %bd ... -> tensor<8x10xf32>
+      return %y : tensor<8x10xf32>
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // CNNC_DIALECT_CNN_TRANSFORMS_PASSES_TD
