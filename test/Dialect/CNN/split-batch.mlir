@@ -1,4 +1,5 @@
-// RUN: cnnc-opt %s -split-input-file -cnn-split-batch | FileCheck %s
+// RUN: cnnc-opt %s -split-input-file -cnn-split-batch="min-parallel-macs=0" | FileCheck %s
+// RUN: cnnc-opt %s -split-input-file -cnn-split-batch | FileCheck %s --check-prefix=SEQ
 
 // The per-image trunk (conv, pool, flatten) moves into a function of one
 // image; the dense head keeps the batch.
@@ -17,6 +18,19 @@
 // CHECK:   %[[FI:.+]] = func.call @trunk_head_image(%[[XI]])
 // CHECK:   tensor.parallel_insert_slice %[[FI]] into %[[O]][%[[N]], 0] [1, 64] [1, 1]
 // CHECK: cnn.dense %[[L]], {{.*}} -> tensor<4x10xf32>
+
+// Its 4 x 27,648 multiply-adds are too few to wake threads for: by default
+// the images run in a sequential loop.
+// SEQ-LABEL: func.func @trunk_head
+// SEQ-SAME: (%[[XB:.+]]: tensor<4x3x8x8xf32>)
+// SEQ-NOT: scf.forall
+// SEQ: %[[E:.+]] = tensor.empty() : tensor<4x64xf32>
+// SEQ: %[[L:.+]] = scf.for %[[N:.+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[O:.+]] = %[[E]]) -> (tensor<4x64xf32>)
+// SEQ:   %[[XI:.+]] = tensor.extract_slice %[[XB]][%[[N]], 0, 0, 0] [1, 3, 8, 8] [1, 1, 1, 1]
+// SEQ:   %[[FI:.+]] = func.call @trunk_head_image(%[[XI]])
+// SEQ:   %[[U:.+]] = tensor.insert_slice %[[FI]] into %[[O]][%[[N]], 0] [1, 64] [1, 1]
+// SEQ:   scf.yield %[[U]]
+// SEQ: cnn.dense %[[L]], {{.*}} -> tensor<4x10xf32>
 func.func @trunk_head(%x: tensor<4x3x8x8xf32>) -> tensor<4x10xf32> {
   %w = arith.constant dense<0.1> : tensor<4x3x3x3xf32>
   %wd = arith.constant dense<0.2> : tensor<64x10xf32>

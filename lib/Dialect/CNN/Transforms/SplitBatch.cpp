@@ -38,6 +38,7 @@ struct Trunk {
   SmallVector<Operation *> ops;
   llvm::SetVector<Value> outputs; // trunk values used after it
   bool hasConvolution = false;
+  int64_t macsPerImage = 0; // of its convolutions
 };
 
 static bool isConstant(Value v) {
@@ -68,7 +69,14 @@ public:
         break;
       trunk.ops.push_back(&op);
       inTrunk.insert(&op);
-      trunk.hasConvolution |= isa<Conv2DOp>(op);
+      if (auto conv = dyn_cast<Conv2DOp>(op)) {
+        trunk.hasConvolution = true;
+        auto w = cast<RankedTensorType>(conv.getWeight().getType());
+        auto out = cast<RankedTensorType>(conv.getType());
+        trunk.macsPerImage += out.getNumElements() / trunk.batch *
+                              w.getDimSize(1) * w.getDimSize(2) *
+                              w.getDimSize(3);
+      }
     }
     for (Operation *op : trunk.ops)
       for (Value r : op->getResults())
@@ -172,6 +180,8 @@ private:
 
 struct CNNSplitBatchPass
     : public cnn::impl::CNNSplitBatchPassBase<CNNSplitBatchPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
@@ -254,10 +264,29 @@ struct CNNSplitBatchPass
       inits.push_back(tensor::EmptyOp::create(
           b, loc, cast<RankedTensorType>(v.getType()).getShape(),
           cast<RankedTensorType>(v.getType()).getElementType()));
-    auto forall = scf::ForallOp::create(
-        b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(batch)}, inits,
-        std::nullopt);
-    Value n = forall.getInductionVar(0);
+    // Images go to threads unless the whole batch is too little work to
+    // repay waking them; then a sequential loop.
+    bool parallel = trunk.macsPerImage * batch >= minParallelMacs;
+    scf::ForallOp forall;
+    scf::ForOp loop;
+    Value n;
+    ValueRange dests;
+    if (parallel) {
+      forall = scf::ForallOp::create(
+          b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(batch)}, inits,
+          std::nullopt);
+      n = forall.getInductionVar(0);
+      dests = forall.getRegionIterArgs();
+      b.setInsertionPoint(forall.getTerminator());
+    } else {
+      Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+      Value one = arith::ConstantIndexOp::create(b, loc, 1);
+      Value count = arith::ConstantIndexOp::create(b, loc, batch);
+      loop = scf::ForOp::create(b, loc, zero, count, one, inits);
+      n = loop.getInductionVar();
+      dests = loop.getRegionIterArgs();
+      b.setInsertionPointToStart(loop.getBody());
+    }
     auto sliceOf = [&](RankedTensorType type, SmallVectorImpl<OpFoldResult> &offsets,
                        SmallVectorImpl<OpFoldResult> &sizes,
                        SmallVectorImpl<OpFoldResult> &strides) {
@@ -269,7 +298,6 @@ struct CNNSplitBatchPass
       }
       strides.assign(type.getRank(), b.getIndexAttr(1));
     };
-    b.setInsertionPoint(forall.getTerminator());
     SmallVector<Value> images;
     for (auto [arg, type] : llvm::zip(func.getArguments(), argTypes)) {
       SmallVector<OpFoldResult> offsets, sizes, strides;
@@ -278,17 +306,26 @@ struct CNNSplitBatchPass
           b, loc, cast<RankedTensorType>(type), arg, offsets, sizes, strides));
     }
     auto call = func::CallOp::create(b, loc, image, images);
-    b.setInsertionPointToStart(forall.getTerminator().getBody());
-    for (auto [result, dest] :
-         llvm::zip(call.getResults(), forall.getRegionIterArgs())) {
+    if (parallel)
+      b.setInsertionPointToStart(forall.getTerminator().getBody());
+    SmallVector<Value> updated;
+    for (auto [result, dest] : llvm::zip(call.getResults(), dests)) {
       SmallVector<OpFoldResult> offsets, sizes, strides;
       sliceOf(cast<RankedTensorType>(dest.getType()), offsets, sizes, strides);
-      tensor::ParallelInsertSliceOp::create(b, loc, result, dest, offsets,
-                                            sizes, strides);
+      if (parallel)
+        tensor::ParallelInsertSliceOp::create(b, loc, result, dest, offsets,
+                                              sizes, strides);
+      else
+        updated.push_back(tensor::InsertSliceOp::create(
+            b, loc, result, dest, offsets, sizes, strides));
     }
+    if (!parallel)
+      scf::YieldOp::create(b, loc, updated);
+    ValueRange loopResults =
+        parallel ? forall.getResults() : loop.getResults();
     llvm::SmallPtrSet<Operation *, 32> inTrunk(trunk.ops.begin(),
                                                trunk.ops.end());
-    for (auto [output, r] : llvm::zip(trunk.outputs, forall.getResults())) {
+    for (auto [output, r] : llvm::zip(trunk.outputs, loopResults)) {
       Value v = output;
       v.replaceUsesWithIf(r, [&](OpOperand &use) {
         return !inTrunk.contains(use.getOwner());

@@ -193,7 +193,9 @@ def CNNSplitBatchPass : Pass<"cnn-split-batch", "ModuleOp"> {
     off the batch axis, pads that leave the batch alone) moves into a new
     private function `<name>_image` of one image, marked `cnnc.network = N`
     (the number of calls per run).
-    The prefix becomes an `scf.forall` over the N images that calls it.
+    The prefix becomes an `scf.forall` over the N images that calls it (an
+    `scf.for` when the trunk's convolutions over the whole batch are fewer
+    than `min-parallel-macs` multiply-adds).
     The prefix ends at the first dense layer (its weights are read once for
     the whole batch) or at the first op not known to keep images apart. A
     function without a convolution in that prefix is left alone.
@@ -234,7 +236,15 @@ def CNNSplitBatchPass : Pass<"cnn-split-batch", "ModuleOp"> {
     }
     ```
   }];
-  let dependentDialects = ["::mlir::scf::SCFDialect",
+  let options = [
+    Option<"minParallelMacs", "min-parallel-macs", "int64_t",
+           /*default=*/"16777216",
+           "Below this many convolution multiply-adds in the trunk over the "
+           "whole batch, a sequential scf.for replaces the scf.forall (waking "
+           "threads would cost more than the work)">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect"];
 }
 
