@@ -230,6 +230,160 @@ static linalg::Conv2DNhwcHwcfOp packFilterBlocks(RewriterBase &rw,
   return inner;
 }
 
+/// Grouped convolutions with k input and k output channels per group, k a
+/// proper divisor of the vector length vl (ResNeXt-50's layer1: 32 groups
+/// of 4). A group on its own fills k of vl lanes; here one vector holds
+/// p = vl / k groups side by side, as NHWGC stores them. For input channel
+/// c of each group, a shuffle repeats lane c of every group across that
+/// group's k lanes (one vpermilps per 4-lane group on AVX2), and an FMA
+/// with the weights of the p groups for c accumulates k outputs per group:
+/// no multiply-add is wasted. Weights are packed at compile time into
+/// [G/p][KH][KW][k][vl]. Output rows are the parallel blocks; each row is
+/// computed in tiles of up to 6 pixels. Returns false (and changes nothing)
+/// when `conv` is not such a convolution.
+static bool vectorizeSmallGroups(RewriterBase &rw,
+                                 linalg::Conv2DNhwgcGfhwcOp conv, int64_t vl) {
+  Value weight = conv.getInputs()[1];
+  Value input = conv.getInputs()[0];
+  Value init = conv.getOutputs()[0];
+  auto wType = cast<RankedTensorType>(weight.getType());
+  auto inType = dyn_cast<RankedTensorType>(input.getType());
+  auto outType = cast<RankedTensorType>(init.getType());
+  if (!inType || !inType.hasStaticShape() || !outType.hasStaticShape() ||
+      !wType.hasStaticShape() || !conv.hasPureTensorSemantics())
+    return false;
+  int64_t g = wType.getDimSize(0), k = wType.getDimSize(1),
+          kh = wType.getDimSize(2), kw = wType.getDimSize(3);
+  if (wType.getDimSize(4) != k || k >= vl || vl % k != 0 || (g * k) % vl)
+    return false;
+  FailureOr<SmallVector<float>> values = cnn::getConstantFloats(weight);
+  if (failed(values))
+    return false;
+  SmallVector<int64_t> strides(conv.getStrides().getValues<int64_t>());
+  SmallVector<int64_t> dilations(conv.getDilations().getValues<int64_t>());
+  int64_t p = vl / k, blocks = g * k / vl;
+  // packed[b][y][x][c][lane], lane = (group - b p) k + output channel.
+  SmallVector<float> packed(values->size());
+  for (int64_t gi = 0; gi < g; ++gi)
+    for (int64_t o = 0; o < k; ++o)
+      for (int64_t y = 0; y < kh; ++y)
+        for (int64_t x = 0; x < kw; ++x)
+          for (int64_t i = 0; i < k; ++i) {
+            int64_t b = gi / p, lane = (gi % p) * k + o;
+            packed[(((b * kh + y) * kw + x) * k + i) * vl + lane] =
+                (*values)[(((gi * k + o) * kh + y) * kw + x) * k + i];
+          }
+  Location loc = conv.getLoc();
+  rw.setInsertionPoint(conv);
+  Type f32 = wType.getElementType();
+  Value packedWeights = cnn::createWeightConstant(
+      rw, loc, RankedTensorType::get({blocks, kh, kw, k, vl}, f32), packed,
+      cnn::weightName(loc, "packed"));
+  int64_t n = outType.getDimSize(0), oh = outType.getDimSize(1),
+          ow = outType.getDimSize(2), channels = g * k;
+  SmallVector<ReassociationIndices> groupChannels = {{0}, {1}, {2}, {3, 4}};
+  Value flatIn = tensor::CollapseShapeOp::create(rw, loc, input, groupChannels);
+  Value flatInit =
+      tensor::CollapseShapeOp::create(rw, loc, init, groupChannels);
+  auto vec = VectorType::get({vl}, f32);
+  auto rowType = RankedTensorType::get({1, 1, ow, channels}, f32);
+  auto idx = [&](OpBuilder &b, int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  auto read = [&](OpBuilder &b, Value source, ValueRange indices) -> Value {
+    Value pad = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+    SmallVector<bool> inBounds = {true};
+    return vector::TransferReadOp::create(b, loc, vec, source, indices, pad,
+                                          inBounds);
+  };
+  SmallVector<SmallVector<int64_t>> masks(k);
+  for (int64_t c = 0; c < k; ++c)
+    for (int64_t lane = 0; lane < vl; ++lane)
+      masks[c].push_back(lane / k * k + c);
+  const int64_t maxTile = 6;
+  int64_t tile = std::min(ow, maxTile);
+  auto loop = buildBlockLoop(
+      rw, loc, n * oh, flatInit,
+      [&](OpBuilder &b, Value iv, Value shared) {
+        Value batch = idx(b, 0), row = iv;
+        if (n > 1) {
+          batch = arith::DivUIOp::create(b, loc, iv, idx(b, oh));
+          row = arith::RemUIOp::create(b, loc, iv, idx(b, oh));
+        }
+        auto i0 = b.getIndexAttr(0), i1 = b.getIndexAttr(1);
+        Slice slice{{batch, row, i0, i0},
+                    {i1, i1, b.getIndexAttr(ow), b.getIndexAttr(channels)}};
+        Value rowSlice = extractSlice(b, loc, rowType, shared, slice);
+        Value h0 = arith::MulIOp::create(b, loc, row, idx(b, strides[0]));
+        // Pixels [w0, w0 + width) of the row, every group block.
+        auto pixels = [&](OpBuilder &b, Value w0, int64_t width,
+                          Value dest) -> Value {
+          auto blockLoop = scf::ForOp::create(
+              b, loc, idx(b, 0), idx(b, channels), idx(b, vl),
+              ValueRange{dest},
+              [&](OpBuilder &b, Location, Value ch, ValueRange args) {
+                Value zero = idx(b, 0);
+                Value wBlock = arith::DivUIOp::create(b, loc, ch, idx(b, vl));
+                SmallVector<Value> cols, acc;
+                for (int64_t t = 0; t < width; ++t) {
+                  cols.push_back(
+                      arith::AddIOp::create(b, loc, w0, idx(b, t)));
+                  acc.push_back(read(b, args[0], {zero, zero, cols[t], ch}));
+                }
+                for (int64_t y = 0; y < kh; ++y) {
+                  Value h = arith::AddIOp::create(b, loc, h0,
+                                                  idx(b, y * dilations[0]));
+                  for (int64_t x = 0; x < kw; ++x) {
+                    SmallVector<Value> xs;
+                    for (int64_t t = 0; t < width; ++t) {
+                      Value iw = arith::AddIOp::create(
+                          b, loc,
+                          arith::MulIOp::create(b, loc, cols[t],
+                                                idx(b, strides[1])),
+                          idx(b, x * dilations[1]));
+                      xs.push_back(read(b, flatIn, {batch, h, iw, ch}));
+                    }
+                    for (int64_t c = 0; c < k; ++c) {
+                      Value wv = read(b, packedWeights,
+                                      {wBlock, idx(b, y), idx(b, x),
+                                       idx(b, c), zero});
+                      for (int64_t t = 0; t < width; ++t) {
+                        Value xb = vector::ShuffleOp::create(b, loc, xs[t],
+                                                             xs[t], masks[c]);
+                        acc[t] = vector::FMAOp::create(b, loc, xb, wv, acc[t]);
+                      }
+                    }
+                  }
+                }
+                Value out = args[0];
+                SmallVector<bool> inBounds = {true};
+                for (int64_t t = 0; t < width; ++t)
+                  out = vector::TransferWriteOp::create(
+                            b, loc, acc[t], out, ValueRange{zero, zero, cols[t], ch},
+                            inBounds)
+                            .getResult();
+                scf::YieldOp::create(b, loc, out);
+              });
+          return blockLoop.getResult(0);
+        };
+        int64_t full = ow / tile * tile;
+        auto tiles = scf::ForOp::create(
+            b, loc, idx(b, 0), idx(b, full), idx(b, tile),
+            ValueRange{rowSlice},
+            [&](OpBuilder &b, Location, Value w0, ValueRange args) {
+              scf::YieldOp::create(b, loc, pixels(b, w0, tile, args[0]));
+            });
+        Value result = tiles.getResult(0);
+        if (full < ow)
+          result = pixels(b, idx(b, full), ow - full, result);
+        return std::make_pair(result, slice);
+      });
+  Value expanded = tensor::ExpandShapeOp::create(
+      rw, loc, outType, loop.getResult(0), groupChannels);
+  rw.replaceOp(conv, expanded);
+  return true;
+}
+
 /// Rewrites the grouped convolution `conv` (NHWGC input, constant GFHWC
 /// weights) as a loop over its groups, each an NHWC convolution on its
 /// channel slice with weights packed at compile time into
@@ -993,8 +1147,10 @@ struct CPUVectorizeConvPass
       SmallVector<linalg::Conv2DNhwgcGfhwcOp> grouped;
       func.walk([&](linalg::Conv2DNhwgcGfhwcOp c) { grouped.push_back(c); });
       IRRewriter rewriter(&getContext());
+      int64_t vl = std::max<int64_t>(vectorBits / 32, 4);
       for (linalg::Conv2DNhwgcGfhwcOp c : grouped)
-        (void)splitGroups(rewriter, c);
+        if (!vectorizeSmallGroups(rewriter, c, vl))
+          (void)splitGroups(rewriter, c);
     }
     SmallVector<linalg::Conv2DNhwcHwcfOp> convs;
     SmallVector<linalg::MatmulOp> matmuls;

@@ -244,6 +244,37 @@ func.func @grouped(%in: tensor<1x16x16x4x8xf32>) -> tensor<1x14x14x4x16xf32> {
 
 // -----
 
+// Groups of 4 input and 4 output channels (ResNeXt-50's layer1): a vector
+// holds vl / 4 groups. For input channel c, a shuffle repeats lane c of
+// each group over the group's lanes, and an FMA with the packed weights of
+// those groups for c accumulates; rows are the parallel blocks, tiles of 6
+// pixels then the remainder (8 = 6 + 2). Weights [G/p][KH][KW][4][vl].
+// AVX2-LABEL: func @small_groups
+// AVX2: arith.constant dense<{{.*}}> : tensor<4x3x3x4x8xf32>
+// AVX2: %[[IN:.*]] = tensor.collapse_shape %arg0 {{\[\[}}0], [1], [2], [3, 4]] : tensor<1x8x10x8x4xf32> into tensor<1x8x10x32xf32>
+// AVX2: scf.forall (%{{.*}}) in (6) shared_outs
+// AVX2: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+// AVX2: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+// AVX2: vector.transfer_read %[[IN]]
+// AVX2: vector.shuffle %{{.*}}, %{{.*}} [0, 0, 0, 0, 4, 4, 4, 4] : vector<8xf32>, vector<8xf32>
+// AVX2: vector.fma
+// AVX2: vector.shuffle %{{.*}}, %{{.*}} [3, 3, 3, 3, 7, 7, 7, 7] : vector<8xf32>, vector<8xf32>
+// AVX2: tensor.expand_shape {{.*}} into tensor<1x6x8x8x4xf32>
+// AVX2-NOT: linalg.conv
+// AVX512-LABEL: func @small_groups
+// AVX512: arith.constant dense<{{.*}}> : tensor<2x3x3x4x16xf32>
+// AVX512: vector.shuffle %{{.*}}, %{{.*}} [1, 1, 1, 1, 5, 5, 5, 5, 9, 9, 9, 9, 13, 13, 13, 13] : vector<16xf32>, vector<16xf32>
+func.func @small_groups(%x: tensor<1x8x10x8x4xf32>) -> tensor<1x6x8x8x4xf32> {
+  %w = arith.constant dense<0.5> : tensor<8x4x3x3x4xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x6x8x8x4xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<1x6x8x8x4xf32>) -> tensor<1x6x8x8x4xf32>
+  %c = linalg.conv_2d_nhwgc_gfhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x8x10x8x4xf32>, tensor<8x4x3x3x4xf32>) outs(%f : tensor<1x6x8x8x4xf32>) -> tensor<1x6x8x8x4xf32>
+  return %c : tensor<1x6x8x8x4xf32>
+}
+
+// -----
+
 // A batch-1 dense layer (a vector times a constant matrix): the weights are
 // packed into [N/nt][K][nt] blocks (a splat here, so the packed slices
 // fold), one block per parallel task, and each
