@@ -458,7 +458,13 @@ int main(int argc, char **argv) {
             << "compiled: activation arena "
             << llvm::formatv("{0:f3}", get("arena") / 1e6) << " MB for "
             << get("buffers") << " buffers of "
-            << llvm::formatv("{0:f3}", get("total") / 1e6) << " MB\n";
+            << llvm::formatv("{0:f3}", get("total") / 1e6) << " MB";
+        if (int64_t image = get("image_arena"))
+          (out == "-" ? llvm::errs() : llvm::outs())
+              << " (of which " << llvm::formatv("{0:f3}", image / 1e6)
+              << " MB per image in flight: the per-image trunk's arena, one "
+                 "per thread running images)";
+        (out == "-" ? llvm::errs() : llvm::outs()) << "\n";
       }
     } else if (emit == Emit::Linalg) {
       return fail("input is already in the LLVM dialect");

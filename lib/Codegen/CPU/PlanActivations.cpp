@@ -157,16 +157,31 @@ struct CPUPlanActivationsPass
     }
     builder.setInsertionPoint(body.getTerminator());
     memref::DeallocOp::create(builder, loc, arena);
-    // On the module: it outlives the function's conversion to LLVM.
-    getOperation()->setAttr("cnnc.activation_bytes",
-                  builder.getDictionaryAttr(
-                      {builder.getNamedAttr("arena",
-                                            builder.getI64IntegerAttr(arenaBytes)),
-                       builder.getNamedAttr("total",
-                                            builder.getI64IntegerAttr(total)),
-                       builder.getNamedAttr(
-                           "buffers", builder.getI64IntegerAttr(
-                                          int64_t(buffers.size())))}));
+    // On the module: it outlives the function's conversion to LLVM. A
+    // batched network has two planned functions (cnn-split-batch's
+    // per-image trunk, `cnnc.network`, and the public one): their sums, and
+    // the trunk's arena on its own (one is live per image in flight).
+    auto previous =
+        getOperation()->getAttrOfType<DictionaryAttr>("cnnc.activation_bytes");
+    auto prior = [&](StringRef key) -> int64_t {
+      auto v = previous ? previous.getAs<IntegerAttr>(key) : IntegerAttr();
+      return v ? v.getInt() : 0;
+    };
+    int64_t imageArena = prior("image_arena");
+    if (func->hasAttr("cnnc.network"))
+      imageArena += arenaBytes;
+    getOperation()->setAttr(
+        "cnnc.activation_bytes",
+        builder.getDictionaryAttr(
+            {builder.getNamedAttr(
+                 "arena", builder.getI64IntegerAttr(prior("arena") + arenaBytes)),
+             builder.getNamedAttr(
+                 "total", builder.getI64IntegerAttr(prior("total") + total)),
+             builder.getNamedAttr(
+                 "buffers", builder.getI64IntegerAttr(
+                                prior("buffers") + int64_t(buffers.size()))),
+             builder.getNamedAttr("image_arena",
+                                  builder.getI64IntegerAttr(imageArena))}));
   }
 };
 } // namespace
