@@ -230,6 +230,32 @@ static linalg::Conv2DNhwcHwcfOp packFilterBlocks(RewriterBase &rw,
   return inner;
 }
 
+/// The constant GFHWC weights `values` of `conv` (G groups of F outputs,
+/// KH x KW taps, C inputs), re-laid-out at compile time into a constant of
+/// `shape`: weight (g, f, y, x, c) goes to flat position `at(g, f, y, x, c)`.
+static Value packGroupedWeights(
+    RewriterBase &rw, linalg::Conv2DNhwgcGfhwcOp conv, ArrayRef<float> values,
+    ArrayRef<int64_t> shape,
+    function_ref<int64_t(int64_t, int64_t, int64_t, int64_t, int64_t)> at) {
+  auto wType = cast<RankedTensorType>(conv.getInputs()[1].getType());
+  int64_t g = wType.getDimSize(0), f = wType.getDimSize(1),
+          kh = wType.getDimSize(2), kw = wType.getDimSize(3),
+          c = wType.getDimSize(4);
+  SmallVector<float> packed(values.size());
+  for (int64_t gi = 0; gi < g; ++gi)
+    for (int64_t o = 0; o < f; ++o)
+      for (int64_t y = 0; y < kh; ++y)
+        for (int64_t x = 0; x < kw; ++x)
+          for (int64_t i = 0; i < c; ++i)
+            packed[at(gi, o, y, x, i)] =
+                values[(((gi * f + o) * kh + y) * kw + x) * c + i];
+  Location loc = conv.getLoc();
+  rw.setInsertionPoint(conv);
+  return cnn::createWeightConstant(
+      rw, loc, RankedTensorType::get(shape, wType.getElementType()), packed,
+      cnn::weightName(loc, "packed"));
+}
+
 /// Grouped convolutions with k input and k output channels per group, k a
 /// proper divisor of the vector length vl (ResNeXt-50's layer1: 32 groups
 /// of 4). A group on its own fills k of vl lanes; here one vector holds
@@ -263,22 +289,14 @@ static bool vectorizeSmallGroups(RewriterBase &rw,
   SmallVector<int64_t> dilations(conv.getDilations().getValues<int64_t>());
   int64_t p = vl / k, blocks = g * k / vl;
   // packed[b][y][x][c][lane], lane = (group - b p) k + output channel.
-  SmallVector<float> packed(values->size());
-  for (int64_t gi = 0; gi < g; ++gi)
-    for (int64_t o = 0; o < k; ++o)
-      for (int64_t y = 0; y < kh; ++y)
-        for (int64_t x = 0; x < kw; ++x)
-          for (int64_t i = 0; i < k; ++i) {
-            int64_t b = gi / p, lane = (gi % p) * k + o;
-            packed[(((b * kh + y) * kw + x) * k + i) * vl + lane] =
-                (*values)[(((gi * k + o) * kh + y) * kw + x) * k + i];
-          }
+  Value packedWeights = packGroupedWeights(
+      rw, conv, *values, {blocks, kh, kw, k, vl},
+      [&](int64_t gi, int64_t o, int64_t y, int64_t x, int64_t i) {
+        int64_t b = gi / p, lane = (gi % p) * k + o;
+        return (((b * kh + y) * kw + x) * k + i) * vl + lane;
+      });
   Location loc = conv.getLoc();
-  rw.setInsertionPoint(conv);
   Type f32 = wType.getElementType();
-  Value packedWeights = cnn::createWeightConstant(
-      rw, loc, RankedTensorType::get({blocks, kh, kw, k, vl}, f32), packed,
-      cnn::weightName(loc, "packed"));
   int64_t n = outType.getDimSize(0), oh = outType.getDimSize(1),
           ow = outType.getDimSize(2), channels = g * k;
   SmallVector<ReassociationIndices> groupChannels = {{0}, {1}, {2}, {3, 4}};
@@ -406,20 +424,13 @@ static linalg::Conv2DNhwcHwcfOp splitGroups(RewriterBase &rw,
   FailureOr<SmallVector<float>> values = cnn::getConstantFloats(weight);
   if (failed(values))
     return {};
-  SmallVector<float> packed(values->size());
-  for (int64_t gi = 0; gi < g; ++gi)
-    for (int64_t o = 0; o < fg; ++o)
-      for (int64_t y = 0; y < kh; ++y)
-        for (int64_t x = 0; x < kw; ++x)
-          for (int64_t i = 0; i < cg; ++i)
-            packed[((((gi * kh + y) * kw + x) * cg + i) * fg) + o] =
-                (*values)[(((gi * fg + o) * kh + y) * kw + x) * cg + i];
+  Value packedWeights = packGroupedWeights(
+      rw, conv, *values, {g, kh, kw, cg, fg},
+      [&](int64_t gi, int64_t o, int64_t y, int64_t x, int64_t i) {
+        return (((gi * kh + y) * kw + x) * cg + i) * fg + o;
+      });
   Location loc = conv.getLoc();
-  rw.setInsertionPoint(conv);
   Type f32 = wType.getElementType();
-  Value packedWeights = cnn::createWeightConstant(
-      rw, loc, RankedTensorType::get({g, kh, kw, cg, fg}, f32), packed,
-      cnn::weightName(loc, "packed"));
   Value input = conv.getInputs()[0];
   int64_t n = outType.getDimSize(0), oh = outType.getDimSize(1),
           ow = outType.getDimSize(2);
