@@ -170,18 +170,19 @@ struct CPUPlanActivationsPass
     int64_t imageArena = prior("image_arena");
     if (func->hasAttr("cnnc.network"))
       imageArena += arenaBytes;
-    getOperation()->setAttr(
-        "cnnc.activation_bytes",
-        builder.getDictionaryAttr(
-            {builder.getNamedAttr(
-                 "arena", builder.getI64IntegerAttr(prior("arena") + arenaBytes)),
-             builder.getNamedAttr(
-                 "total", builder.getI64IntegerAttr(prior("total") + total)),
-             builder.getNamedAttr(
-                 "buffers", builder.getI64IntegerAttr(
-                                prior("buffers") + int64_t(buffers.size()))),
-             builder.getNamedAttr("image_arena",
-                                  builder.getI64IntegerAttr(imageArena))}));
+    SmallVector<NamedAttribute> entries = {
+        builder.getNamedAttr(
+            "arena", builder.getI64IntegerAttr(prior("arena") + arenaBytes)),
+        builder.getNamedAttr(
+            "total", builder.getI64IntegerAttr(prior("total") + total)),
+        builder.getNamedAttr("buffers",
+                             builder.getI64IntegerAttr(
+                                 prior("buffers") + int64_t(buffers.size())))};
+    if (imageArena)
+      entries.push_back(builder.getNamedAttr(
+          "image_arena", builder.getI64IntegerAttr(imageArena)));
+    getOperation()->setAttr("cnnc.activation_bytes",
+                            builder.getDictionaryAttr(entries));
   }
 };
 } // namespace
