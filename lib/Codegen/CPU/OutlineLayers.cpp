@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "cnnc/Codegen/CPU/Passes.h"
+#include "cnnc/Dialect/CNN/Transforms/Transforms.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/IRMapping.h"
@@ -22,9 +23,7 @@ namespace mlir::cnnc {
 using namespace mlir;
 
 static constexpr llvm::StringLiteral kMarkFunction = "cnnrt_layer_mark";
-/// A private function that is a network of its own (cnn-split-batch's
-/// per-image trunk): its layers are outlined like the public function's.
-static constexpr llvm::StringLiteral kNetworkAttr = "cnnc.network";
+using cnn::kNetworkAttrName;
 
 /// Whether `op` runs another network function (the loop over the images of
 /// a batch): not a layer of its own, the callee's layers are.
@@ -33,7 +32,7 @@ static bool callsNetwork(Operation *op) {
   bool found = false;
   op->walk([&](func::CallOp call) {
     auto callee = module.lookupSymbol<func::FuncOp>(call.getCallee());
-    found |= callee && callee->hasAttr(kNetworkAttr);
+    found |= callee && callee->hasAttr(kNetworkAttrName);
   });
   return found;
 }
@@ -118,7 +117,7 @@ struct OutlineLayersPass
     ModuleOp module = getOperation();
     SmallVector<func::FuncOp> roots;
     for (auto func : module.getOps<func::FuncOp>())
-      if ((func.isPublic() || func->hasAttr(kNetworkAttr)) &&
+      if ((func.isPublic() || func->hasAttr(kNetworkAttrName)) &&
           !func.isExternal())
         roots.push_back(func);
     SymbolTable symbols(module);
@@ -245,7 +244,7 @@ struct OutlineLayersPass
       int64_t macs = 0;
       // A per-image network function runs once per image of the batch.
       int64_t calls = 1;
-      if (auto n = func->getAttrOfType<IntegerAttr>(kNetworkAttr))
+      if (auto n = func->getAttrOfType<IntegerAttr>(kNetworkAttrName))
         calls = std::max<int64_t>(1, n.getInt());
       std::string kind;
       int64_t kindMacs = -1;

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "cnnc/Codegen/CPU/Passes.h"
+#include "cnnc/Dialect/CNN/Transforms/Transforms.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -51,7 +52,7 @@ struct CPUPlanActivationsPass
     : public cnnc::impl::CPUPlanActivationsPassBase<CPUPlanActivationsPass> {
   void runOnOperation() override {
     for (auto func : getOperation().getOps<func::FuncOp>())
-      if ((func.isPublic() || func->hasAttr("cnnc.network")) &&
+      if ((func.isPublic() || func->hasAttr(cnn::kNetworkAttrName)) &&
           !func.isExternal() &&
           func.getBody().hasOneBlock())
         plan(func);
@@ -168,7 +169,7 @@ struct CPUPlanActivationsPass
       return v ? v.getInt() : 0;
     };
     int64_t imageArena = prior("image_arena");
-    if (func->hasAttr("cnnc.network"))
+    if (func->hasAttr(cnn::kNetworkAttrName))
       imageArena += arenaBytes;
     SmallVector<NamedAttribute> entries = {
         builder.getNamedAttr(

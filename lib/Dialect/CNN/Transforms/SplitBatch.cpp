@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "cnnc/Dialect/CNN/Transforms/Passes.h"
+#include "cnnc/Dialect/CNN/Transforms/Transforms.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -37,8 +38,7 @@ struct Trunk {
   int64_t batch = 0;
   SmallVector<Operation *> ops;
   llvm::SetVector<Value> outputs; // trunk values used after it
-  bool hasConvolution = false;
-  int64_t macsPerImage = 0; // of its convolutions
+  int64_t macsPerImage = 0;       // of its convolutions (0: it has none)
 };
 
 static bool isConstant(Value v) {
@@ -70,7 +70,6 @@ public:
       trunk.ops.push_back(&op);
       inTrunk.insert(&op);
       if (auto conv = dyn_cast<Conv2DOp>(op)) {
-        trunk.hasConvolution = true;
         auto w = cast<RankedTensorType>(conv.getWeight().getType());
         auto out = cast<RankedTensorType>(conv.getType());
         trunk.macsPerImage += out.getNumElements() / trunk.batch *
@@ -213,7 +212,7 @@ struct CNNSplitBatchPass
     if (batch < 2)
       return;
     Trunk trunk = TrunkFinder(func, batch).find();
-    if (!trunk.hasConvolution || trunk.outputs.empty())
+    if (trunk.macsPerImage == 0 || trunk.outputs.empty())
       return;
 
     // The function of one image.
@@ -230,7 +229,7 @@ struct CNNSplitBatchPass
                                       b.getFunctionType(argTypes, resultTypes));
     image.setPrivate();
     // How many times one run of `func` calls it (for per-layer MACs).
-    image->setAttr("cnnc.network", b.getI64IntegerAttr(batch));
+    image->setAttr(kNetworkAttrName, b.getI64IntegerAttr(batch));
     symbols.insert(image);
     Block *body = image.addEntryBlock();
     IRMapping map;
@@ -287,50 +286,47 @@ struct CNNSplitBatchPass
       dests = loop.getRegionIterArgs();
       b.setInsertionPointToStart(loop.getBody());
     }
-    auto sliceOf = [&](RankedTensorType type, SmallVectorImpl<OpFoldResult> &offsets,
-                       SmallVectorImpl<OpFoldResult> &sizes,
-                       SmallVectorImpl<OpFoldResult> &strides) {
-      offsets.assign({n});
-      sizes.assign({b.getIndexAttr(1)});
-      for (int64_t d = 1; d < type.getRank(); ++d) {
-        offsets.push_back(b.getIndexAttr(0));
-        sizes.push_back(b.getIndexAttr(type.getDimSize(d)));
+    // Image n of a batched value of `type`: offsets, sizes, unit strides.
+    struct ImageSlice {
+      SmallVector<OpFoldResult> offsets, sizes, strides;
+    };
+    auto sliceOf = [&](Type type) {
+      auto t = cast<RankedTensorType>(type);
+      ImageSlice s{{n}, {b.getIndexAttr(1)}, {}};
+      for (int64_t d = 1; d < t.getRank(); ++d) {
+        s.offsets.push_back(b.getIndexAttr(0));
+        s.sizes.push_back(b.getIndexAttr(t.getDimSize(d)));
       }
-      strides.assign(type.getRank(), b.getIndexAttr(1));
+      s.strides.assign(t.getRank(), b.getIndexAttr(1));
+      return s;
     };
     SmallVector<Value> images;
     for (auto [arg, type] : llvm::zip(func.getArguments(), argTypes)) {
-      SmallVector<OpFoldResult> offsets, sizes, strides;
-      sliceOf(cast<RankedTensorType>(arg.getType()), offsets, sizes, strides);
+      ImageSlice s = sliceOf(arg.getType());
       images.push_back(tensor::ExtractSliceOp::create(
-          b, loc, cast<RankedTensorType>(type), arg, offsets, sizes, strides));
+          b, loc, cast<RankedTensorType>(type), arg, s.offsets, s.sizes,
+          s.strides));
     }
     auto call = func::CallOp::create(b, loc, image, images);
     if (parallel)
       b.setInsertionPointToStart(forall.getTerminator().getBody());
     SmallVector<Value> updated;
     for (auto [result, dest] : llvm::zip(call.getResults(), dests)) {
-      SmallVector<OpFoldResult> offsets, sizes, strides;
-      sliceOf(cast<RankedTensorType>(dest.getType()), offsets, sizes, strides);
+      ImageSlice s = sliceOf(dest.getType());
       if (parallel)
-        tensor::ParallelInsertSliceOp::create(b, loc, result, dest, offsets,
-                                              sizes, strides);
+        tensor::ParallelInsertSliceOp::create(b, loc, result, dest, s.offsets,
+                                              s.sizes, s.strides);
       else
         updated.push_back(tensor::InsertSliceOp::create(
-            b, loc, result, dest, offsets, sizes, strides));
+            b, loc, result, dest, s.offsets, s.sizes, s.strides));
     }
     if (!parallel)
       scf::YieldOp::create(b, loc, updated);
     ValueRange loopResults =
         parallel ? forall.getResults() : loop.getResults();
-    llvm::SmallPtrSet<Operation *, 32> inTrunk(trunk.ops.begin(),
-                                               trunk.ops.end());
-    for (auto [output, r] : llvm::zip(trunk.outputs, loopResults)) {
-      Value v = output;
-      v.replaceUsesWithIf(r, [&](OpOperand &use) {
-        return !inTrunk.contains(use.getOwner());
-      });
-    }
+    // (Uses inside the trunk go too: the loop precedes it, and it is erased.)
+    for (auto [output, r] : llvm::zip(trunk.outputs, loopResults))
+      Value(output).replaceAllUsesWith(r);
     for (Operation *op : llvm::reverse(trunk.ops))
       op->erase();
   }

@@ -11,6 +11,12 @@
 
 namespace mlir::cnn {
 
+/// The attribute of a private function that is a network of its own:
+/// cnn-split-batch's per-image trunk, whose value is the number of calls
+/// per run (the batch). Layer outlining and activation planning treat such a
+/// function like the public one.
+inline constexpr llvm::StringLiteral kNetworkAttrName = "cnnc.network";
+
 /// The elements of a constant f32 tensor (an arith.constant holding a dense
 /// or dense_resource attribute), or failure when `value` is not one.
 FailureOr<SmallVector<float>> getConstantFloats(Value value);
