@@ -59,7 +59,7 @@ static std::pair<int64_t, std::string> describe(Operation *op,
             conv.getWeight().getDefiningOp<arith::ConstantOp>() &&
             out.getElementType().isF32())
           if (int64_t m = selectWinogradTile(
-                  out.getDimSize(0), out.getDimSize(2), out.getDimSize(3), c,
+                  options.perImage ? 1 : out.getDimSize(0), out.getDimSize(2), out.getDimSize(3), c,
                   out.getDimSize(1), options.vectorBits,
                   options.winogradTile))
             lowering = llvm::formatv("Winograd F({0}x{0},3x3), products "

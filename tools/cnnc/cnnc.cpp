@@ -403,6 +403,7 @@ int main(int argc, char **argv) {
     ReportOptions reportOptions;
     reportOptions.vectorBits = target->vectorBits;
     reportOptions.winogradTile = winogradTile;
+    reportOptions.perImage = !noSplitBatch;
     auto r = buildNetworkReport(*module, reportOptions);
     if (failed(r))
       return 1;

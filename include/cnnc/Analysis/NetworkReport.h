@@ -38,6 +38,9 @@ struct NetworkReport {
 struct ReportOptions {
   unsigned vectorBits = 256;  ///< the target's vector width
   int64_t winogradTile = 0;   ///< cnnc-cpu-winograd's `tile` (-1: off)
+  /// Convolutions run one image at a time (cnn-split-batch), so choices
+  /// that depend on the batch (Winograd's) are made for one image.
+  bool perImage = false;
 };
 
 /// Builds the report of the entry function of a module at the cnn level.

@@ -672,7 +672,16 @@ static void packSlicedWeights(RewriterBase &rw, linalg::Conv2DNhwcHwcfOp conv,
   if (!slice || !slice.hasUnitStride())
     return;
   Value whole = slice.getSource();
+  // Outer tiling levels may leave whole-tensor slices in between.
+  while (auto outer = whole.getDefiningOp<tensor::ExtractSliceOp>()) {
+    if (outer.getSourceType() != outer.getResultType() ||
+        !outer.hasZeroOffset() || !outer.hasUnitStride())
+      break;
+    whole = outer.getSource();
+  }
   auto wType = cast<RankedTensorType>(whole.getType());
+  if (ft <= 0 || wType.getRank() != 4 || wType.getDimSize(3) <= ft)
+    return;
   int64_t kh = wType.getDimSize(0), kw = wType.getDimSize(1),
           c = wType.getDimSize(2), f = wType.getDimSize(3);
   SmallVector<int64_t> expectSizes = {kh, kw, c, ft};
@@ -1059,6 +1068,10 @@ struct CPUVectorizeConvPass
           op;
     if (!tags[0])
       return;
+    // A register tile of ft < F filters reads its weights at an F-float
+    // stride: packed, they are contiguous.
+    if (auto c = dyn_cast<linalg::Conv2DNhwcHwcfOp>(tags[0]))
+      packSlicedWeights(rw, c, inner[3], packedCache);
     applyTo(func, tags, "fused convolution",
             fusedTileSchedule(tags[0]->getName().getStringRef(), reduction,
                               reductionLoops));

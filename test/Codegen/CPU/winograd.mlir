@@ -68,17 +68,17 @@ func.func @partial_tiles(%x: tensor<1x32x32x64xf32>) -> tensor<1x30x30x64xf32> {
 // -----
 
 // Left direct: stride 2; 32 input channels (below 64, where the transforms
-// cost more than they save); a 7x7 output (4 tiles: too few products); run-
-// time weights; an init that is not zero (it would be dropped). A forced
-// tile (tile=2) takes the 7x7 output, and nothing else.
+// cost more than they save); a 5x5 output (9 tiles of 2x2, 4 of 4x4: too
+// few products); run-time weights; an init that is not zero (it would be
+// dropped). A forced tile (tile=2) takes the 5x5 output, and nothing else.
 // CHECK-LABEL: func @negative_cases
 // CHECK-COUNT-5: linalg.conv_2d_nhwc_hwcf
 // CHECK-NOT: linalg.conv_2d_nhwgc_gfhwc
 // TWO-LABEL: func @negative_cases
 // TWO-COUNT-2: linalg.conv_2d_nhwc_hwcf
-// TWO: linalg.conv_2d_nhwgc_gfhwc {{.*}} -> tensor<1x4x4x16x64xf32>
+// TWO: linalg.conv_2d_nhwgc_gfhwc {{.*}} -> tensor<1x3x3x16x64xf32>
 // TWO-COUNT-2: linalg.conv_2d_nhwc_hwcf
-func.func @negative_cases(%x: tensor<1x30x30x64xf32>, %x32: tensor<1x30x30x32xf32>, %s: tensor<1x9x9x64xf32>, %wr: tensor<3x3x64x64xf32>) -> (tensor<1x14x14x64xf32>, tensor<1x28x28x64xf32>, tensor<1x7x7x64xf32>, tensor<1x28x28x64xf32>, tensor<1x28x28x64xf32>) {
+func.func @negative_cases(%x: tensor<1x30x30x64xf32>, %x32: tensor<1x30x30x32xf32>, %s: tensor<1x7x7x64xf32>, %wr: tensor<3x3x64x64xf32>) -> (tensor<1x14x14x64xf32>, tensor<1x28x28x64xf32>, tensor<1x5x5x64xf32>, tensor<1x28x28x64xf32>, tensor<1x28x28x64xf32>) {
   %w = arith.constant dense<0.01> : tensor<3x3x64x64xf32>
   %w32 = arith.constant dense<0.01> : tensor<3x3x32x64xf32>
   %zero = arith.constant 0.0 : f32
@@ -91,16 +91,39 @@ func.func @negative_cases(%x: tensor<1x30x30x64xf32>, %x32: tensor<1x30x30x32xf3
   %f28 = linalg.fill ins(%zero : f32) outs(%e28 : tensor<1x28x28x64xf32>) -> tensor<1x28x28x64xf32>
   %narrow = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%x32, %w32 : tensor<1x30x30x32xf32>, tensor<3x3x32x64xf32>) outs(%f28 : tensor<1x28x28x64xf32>) -> tensor<1x28x28x64xf32>
-  %e7 = tensor.empty() : tensor<1x7x7x64xf32>
-  %f7 = linalg.fill ins(%zero : f32) outs(%e7 : tensor<1x7x7x64xf32>) -> tensor<1x7x7x64xf32>
+  %e5 = tensor.empty() : tensor<1x5x5x64xf32>
+  %f5 = linalg.fill ins(%zero : f32) outs(%e5 : tensor<1x5x5x64xf32>) -> tensor<1x5x5x64xf32>
   %small = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
-    ins(%s, %w : tensor<1x9x9x64xf32>, tensor<3x3x64x64xf32>) outs(%f7 : tensor<1x7x7x64xf32>) -> tensor<1x7x7x64xf32>
+    ins(%s, %w : tensor<1x7x7x64xf32>, tensor<3x3x64x64xf32>) outs(%f5 : tensor<1x5x5x64xf32>) -> tensor<1x5x5x64xf32>
   %runtime = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%x, %wr : tensor<1x30x30x64xf32>, tensor<3x3x64x64xf32>) outs(%f28 : tensor<1x28x28x64xf32>) -> tensor<1x28x28x64xf32>
   %f1 = linalg.fill ins(%one : f32) outs(%e28 : tensor<1x28x28x64xf32>) -> tensor<1x28x28x64xf32>
   %ones = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%x, %w : tensor<1x30x30x64xf32>, tensor<3x3x64x64xf32>) outs(%f1 : tensor<1x28x28x64xf32>) -> tensor<1x28x28x64xf32>
-  return %strided, %narrow, %small, %runtime, %ones : tensor<1x14x14x64xf32>, tensor<1x28x28x64xf32>, tensor<1x7x7x64xf32>, tensor<1x28x28x64xf32>, tensor<1x28x28x64xf32>
+  return %strided, %narrow, %small, %runtime, %ones : tensor<1x14x14x64xf32>, tensor<1x28x28x64xf32>, tensor<1x5x5x64xf32>, tensor<1x28x28x64xf32>, tensor<1x28x28x64xf32>
+}
+
+// -----
+
+// The automatic tile by output size: 14x14 takes F(4x4, 3x3) on 4x4 tiles
+// (16 tiles, 2.9 products per output); 7x7 has 4 such tiles, too few, and
+// takes F(2x2, 3x3) on 4x4 tiles (16 tiles, 5.2 products per output).
+// CHECK-LABEL: func @auto_tile
+// CHECK: linalg.conv_2d_nhwgc_gfhwc {{.*}} -> tensor<1x4x4x36x64xf32>
+// CHECK: linalg.conv_2d_nhwgc_gfhwc {{.*}} -> tensor<1x4x4x16x64xf32>
+// CHECK-NOT: linalg.conv_2d_nhwc_hwcf
+func.func @auto_tile(%x: tensor<1x16x16x64xf32>, %s: tensor<1x9x9x64xf32>) -> (tensor<1x14x14x64xf32>, tensor<1x7x7x64xf32>) {
+  %w = arith.constant dense<0.01> : tensor<3x3x64x64xf32>
+  %zero = arith.constant 0.0 : f32
+  %e14 = tensor.empty() : tensor<1x14x14x64xf32>
+  %f14 = linalg.fill ins(%zero : f32) outs(%e14 : tensor<1x14x14x64xf32>) -> tensor<1x14x14x64xf32>
+  %c14 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x16x16x64xf32>, tensor<3x3x64x64xf32>) outs(%f14 : tensor<1x14x14x64xf32>) -> tensor<1x14x14x64xf32>
+  %e7 = tensor.empty() : tensor<1x7x7x64xf32>
+  %f7 = linalg.fill ins(%zero : f32) outs(%e7 : tensor<1x7x7x64xf32>) -> tensor<1x7x7x64xf32>
+  %c7 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%s, %w : tensor<1x9x9x64xf32>, tensor<3x3x64x64xf32>) outs(%f7 : tensor<1x7x7x64xf32>) -> tensor<1x7x7x64xf32>
+  return %c14, %c7 : tensor<1x14x14x64xf32>, tensor<1x7x7x64xf32>
 }
 
 // -----
