@@ -41,3 +41,17 @@ func.func @negative_f64_and_log(%x: f64, %y: vector<8xf32>) -> (f64, vector<8xf3
   %l = math.log %y : vector<8xf32>
   return %e, %l : f64, vector<8xf32>
 }
+
+// -----
+
+// maximumf / minimumf (max pools, relu, clip) drop the order of signed
+// zeros (`nsz`): on x86 that order costs two blends per max. NaN still
+// propagates (no `nnan`).
+// CHECK-LABEL: func @max_min_nsz
+// CHECK: arith.maximumf %{{.*}}, %{{.*}} fastmath<nsz> : vector<8xf32>
+// CHECK: arith.minimumf %{{.*}}, %{{.*}} fastmath<nsz> : vector<8xf32>
+func.func @max_min_nsz(%a: vector<8xf32>, %b: vector<8xf32>) -> vector<8xf32> {
+  %m = arith.maximumf %a, %b : vector<8xf32>
+  %n = arith.minimumf %m, %b : vector<8xf32>
+  return %n : vector<8xf32>
+}
