@@ -97,10 +97,19 @@ func.func @add_broadcast(%a: tensor<1x4x2x2xf32>, %b: tensor<4x1x1xf32>) -> tens
 
 // -----
 
+// Sigmoid is 1 / (1 + exp(-x)) with -x clamped to [-87, 89] and exp built
+// from FMAs and exponent bits (no math.exp).
 // CHECK-LABEL: func @activations
 // CHECK: arith.maximumf
 // CHECK: arith.minimumf
-// CHECK: math.exp
+// CHECK: arith.negf
+// CHECK: arith.maximumf %{{.*}}, %[[LO:.*]] : f32
+// CHECK: arith.minimumf %{{.*}}, %[[HI:.*]] : f32
+// CHECK: math.fma
+// CHECK: arith.bitcast %{{.*}} : f32 to i32
+// CHECK: arith.shli
+// CHECK: arith.bitcast %{{.*}} : i32 to f32
+// CHECK: arith.divf
 // CHECK: math.tanh
 // CHECK: arith.cmpf olt
 // CHECK: arith.select

@@ -34,9 +34,10 @@ def CPUApproximateMathPass : Pass<"cnnc-cpu-approximate-math", "func::FuncOp"> {
                 "built from vector arithmetic";
   let description = [{
     LLVM has no vector `exp`: `math.exp` on `vector<8xf32>` becomes eight
-    calls to libm's `expf`. Sigmoid, SiLU (EfficientNet's swish) and tanh
-    epilogues fused into a convolution then spend more time in those calls
-    than in the convolution's FMAs. This pass rewrites `math.exp` and
+    calls to libm's `expf`. Softmax and tanh epilogues fused into a
+    convolution then spend more time in those calls than in the
+    convolution's FMAs (sigmoid and SiLU are lowered with their own
+    clamped exp by convert-cnn-to-linalg). This pass rewrites `math.exp` and
     `math.tanh` on f32 scalars and vectors into MLIR's polynomial
     approximations (range reduction, a degree-5 polynomial and an exponent
     bit-shift for exp; a rational approximation for tanh): plain vector
