@@ -246,6 +246,20 @@ int cnnrtPoolThreads(void) {
   return pool.numThreads;
 }
 
+/* Iterations per chunk for a loop of n iterations on `threads` threads:
+ * about kChunksPerThread chunks per thread, preferably equal chunks whose
+ * count is a multiple of the threads, so that each thread gets the same
+ * work. (14 rows on 2 threads: 14 chunks of 1, not 7 chunks of 2, which
+ * left one thread 8 rows and the other 6.) */
+static int64_t chunkSize(int64_t n, int threads) {
+  int64_t wanted = (int64_t)threads * kChunksPerThread;
+  int64_t first = (n + wanted - 1) / wanted;
+  for (int64_t c = first; c >= 1; --c)
+    if (n % c == 0 && (n / c) % threads == 0)
+      return c;
+  return first;
+}
+
 static void poolParallelFor(void *impl, cnnrt_task_fn fn, void *ctx,
                             int64_t begin, int64_t end) {
   Pool *p = (Pool *)impl;
@@ -261,8 +275,7 @@ static void poolParallelFor(void *impl, cnnrt_task_fn fn, void *ctx,
     fn(ctx, begin, end);
     return;
   }
-  int64_t wanted = (int64_t)p->numThreads * kChunksPerThread;
-  int64_t chunk = (n + wanted - 1) / wanted;
+  int64_t chunk = chunkSize(n, p->numThreads);
   int64_t numChunks = (n + chunk - 1) / chunk;
   p->fn = fn;
   p->ctx = ctx;
