@@ -99,6 +99,22 @@ ConvTile mlir::cnnc::selectConvTile(int64_t oh, int64_t ow, int64_t f,
         }
     }
   }
+  // Without a filter-block loop the remainder widens its filter tile
+  // instead, up to the accumulators: 14 = 6 + 6 + 2 runs its last 2 pixels
+  // by 4 filter vectors (8 chains) rather than 2 (4 chains, half the FMA
+  // rate on an eighth of the row).
+  // The wider tile is a multiple of the row tile's, so that both read one
+  // packed copy of the weights; with 2 or more pixels each weight vector
+  // is reused and needs a register (one pixel takes it from memory).
+  int64_t rest = ow - t.split;
+  int64_t registers = vectorBits >= 512 ? 32 : 16;
+  if (t.split && !t.filtersOuter && rest * fVectors < kLatencyChains)
+    for (int64_t fv = 2 * fVectors; fv * rest <= accumulators; fv += fVectors)
+      if (f % (fv * vl) == 0 && fv * rest >= kLatencyChains &&
+          (rest == 1 || fv * (rest + 1) + 1 <= registers)) {
+        t.restF = fv * vl;
+        break;
+      }
   return t;
 }
 
@@ -665,12 +681,16 @@ tileAndFuse(RewriterBase &rw, TilingInterface root, ArrayRef<int64_t> sizes,
 
 /// Packs the weights of `conv`, tiled into a loop over blocks of `ft`
 /// filters (weights `extract_slice %hwcf[0, 0, 0, %off] [kh, kw, c, ft]` of a
-/// constant), into [F/ft][KH][KW][C][ft] at compile time, so that each block
-/// reads contiguous weights. Leaves `conv` as it is when its weights are not
-/// such a slice.
+/// constant), into [F/B][KH][KW][C][B] at compile time (B = `block`, a
+/// multiple of ft; ft by default), so that each block reads contiguous
+/// weights: tiles of ft and of B filters then share one packed copy.
+/// Leaves `conv` as it is when its weights are not such a slice.
 static void packSlicedWeights(RewriterBase &rw, linalg::Conv2DNhwcHwcfOp conv,
                               int64_t ft,
-                              DenseMap<std::pair<Value, int64_t>, Value> &cache) {
+                              DenseMap<std::pair<Value, int64_t>, Value> &cache,
+                              int64_t block = 0) {
+  if (!block)
+    block = ft;
   auto slice = conv.getInputs()[1].getDefiningOp<tensor::ExtractSliceOp>();
   if (!slice || !slice.hasUnitStride())
     return;
@@ -683,12 +703,13 @@ static void packSlicedWeights(RewriterBase &rw, linalg::Conv2DNhwcHwcfOp conv,
     whole = outer.getSource();
   }
   auto wType = cast<RankedTensorType>(whole.getType());
-  if (ft <= 0 || wType.getRank() != 4 || wType.getDimSize(3) <= ft)
+  if (ft <= 0 || block % ft != 0 || wType.getRank() != 4 ||
+      wType.getDimSize(3) <= block)
     return;
   int64_t kh = wType.getDimSize(0), kw = wType.getDimSize(1),
           c = wType.getDimSize(2), f = wType.getDimSize(3);
   SmallVector<int64_t> expectSizes = {kh, kw, c, ft};
-  if (f % ft != 0 || slice.getStaticSizes() != ArrayRef(expectSizes) ||
+  if (f % block != 0 || slice.getStaticSizes() != ArrayRef(expectSizes) ||
       !llvm::all_of(slice.getStaticOffsets().drop_back(),
                     [](int64_t o) { return o == 0; }))
     return;
@@ -696,28 +717,31 @@ static void packSlicedWeights(RewriterBase &rw, linalg::Conv2DNhwcHwcfOp conv,
   OpBuilder::InsertionGuard guard(rw);
   // One packed copy per weights and block size, even when a split
   // convolution has two block loops.
-  Value &packedWeights = cache[{whole, ft}];
+  Value &packedWeights = cache[{whole, block}];
   if (!packedWeights) {
     FailureOr<SmallVector<float>> values = cnn::getConstantFloats(whole);
     if (failed(values))
       return;
-    int64_t blocks = f / ft;
-    SmallVector<float> packed = packHWCF(*values, kh, kw, c, f, ft);
+    int64_t blocks = f / block;
+    SmallVector<float> packed = packHWCF(*values, kh, kw, c, f, block);
     rw.setInsertionPointAfterValue(whole);
     packedWeights = cnn::createWeightConstant(
         rw, loc,
-        RankedTensorType::get({blocks, kh, kw, c, ft}, wType.getElementType()),
+        RankedTensorType::get({blocks, kh, kw, c, block},
+                              wType.getElementType()),
         packed, cnn::weightName(loc, "packed"));
   }
   rw.setInsertionPoint(slice);
   OpFoldResult offset = slice.getMixedOffsets().back();
   AffineExpr d0 = rw.getAffineDimExpr(0);
-  OpFoldResult block = affine::makeComposedFoldedAffineApply(
-      rw, loc, d0.floorDiv(ft), {offset});
+  OpFoldResult blockIndex = affine::makeComposedFoldedAffineApply(
+      rw, loc, d0.floorDiv(block), {offset});
+  OpFoldResult inBlock = affine::makeComposedFoldedAffineApply(
+      rw, loc, d0 % block, {offset});
   auto i0 = rw.getIndexAttr(0), i1 = rw.getIndexAttr(1);
   Value w = extractSlice(
       rw, loc, cast<RankedTensorType>(slice.getType()), packedWeights,
-      Slice{{block, i0, i0, i0, i0},
+      Slice{{blockIndex, i0, i0, i0, inBlock},
             {i1, rw.getIndexAttr(kh), rw.getIndexAttr(kw), rw.getIndexAttr(c),
              rw.getIndexAttr(ft)}});
   rw.modifyOpInPlace(conv, [&] { conv->setOperand(1, w); });
@@ -891,7 +915,8 @@ struct CPUVectorizeConvPass
     return s + tileAndVectorize("main", t.ow, t.f, t.c, t.filtersOuter) +
            (t.restRows ? tileAndVectorize("rest", 1, t.restF, t.c,
                                           t.filtersOuter, t.restRows)
-                       : tileAndVectorize("rest", ow - t.split, t.f, t.c,
+                       : tileAndVectorize("rest", ow - t.split,
+                                          t.restF ? t.restF : t.f, t.c,
                                           t.filtersOuter));
   }
 
@@ -1037,8 +1062,14 @@ struct CPUVectorizeConvPass
     rest[2] = ow - split;
     if (!restInner.empty())
       rest.assign(restInner.begin(), restInner.end());
-    fuseRegisterTile(func, rw, (*parts)[0], inner, reduction, reductionLoops);
-    fuseRegisterTile(func, rw, (*parts)[1], rest, reduction, reductionLoops);
+    // Both parts read one packed copy, in blocks of the wider filter tile.
+    int64_t block = std::max(inner[3], rest[3]);
+    if (inner[3] <= 0 || rest[3] <= 0 || block % inner[3] || block % rest[3])
+      block = 0;
+    fuseRegisterTile(func, rw, (*parts)[0], inner, reduction, reductionLoops,
+                     block);
+    fuseRegisterTile(func, rw, (*parts)[1], rest, reduction, reductionLoops,
+                     block);
     return true;
   }
 
@@ -1048,7 +1079,7 @@ struct CPUVectorizeConvPass
   /// fails.
   void fuseRegisterTile(func::FuncOp func, RewriterBase &rw, ConvTriple t,
                         ArrayRef<int64_t> inner, StringRef reduction,
-                        unsigned reductionLoops) {
+                        unsigned reductionLoops, int64_t weightBlock = 0) {
     Operation *root =
         t.epilogue ? t.epilogue.getOperation() : t.conv.getOperation();
     llvm::SmallPtrSet<Operation *, 4> fusable;
@@ -1074,7 +1105,7 @@ struct CPUVectorizeConvPass
     // A register tile of ft < F filters reads its weights at an F-float
     // stride: packed, they are contiguous.
     if (auto c = dyn_cast<linalg::Conv2DNhwcHwcfOp>(tags[0]))
-      packSlicedWeights(rw, c, inner[3], packedCache);
+      packSlicedWeights(rw, c, inner[3], packedCache, weightBlock);
     applyTo(func, tags, "fused convolution",
             fusedTileSchedule(tags[0]->getName().getStringRef(), reduction,
                               reductionLoops));
@@ -1261,13 +1292,15 @@ struct CPUVectorizeConvPass
         SmallVector<int64_t> restInner;
         if (t.restRows)
           restInner = {1, t.restRows, 1, t.restF};
+        else if (t.restF)
+          restInner = {0, 0, out.getDimSize(2) - t.split, t.restF};
         if (packed ? fuseEpilogue(func, rewriter, conv, {0, 0, 0, t.f},
                                   {1, 1, t.ow, 0}, t.split, t.f, reduction, 3,
                                   restInner)
                    : !t.filtersOuter &&
                          fuseEpilogue(func, rewriter, conv, {1, 1, 0, 0},
                                       {0, 0, t.ow, t.f}, t.split, 0,
-                                      reduction, 3))
+                                      reduction, 3, restInner))
           continue;
       }
       if (t.filtersOuter)

@@ -2,8 +2,8 @@
 // RUN: cnnc-opt %s -split-input-file -cnnc-cpu-vectorize-conv="vector-bits=512" | FileCheck %s --check-prefix=AVX512
 
 // ResNet-50's 3x3 conv: AVX2 takes 6 pixels x 16 filters (12 ymm
-// accumulators) over the first 54 pixels of each row and 2 x 16 for the
-// last two, AVX-512 8 pixels x 32 filters (16 zmm); both step the input
+// accumulators) over the first 54 pixels of each row and 2 x 32 for the
+// last two (8 accumulators, enough for the FMA latency), AVX-512 8 pixels x 32 filters (16 zmm); both step the input
 // channels by 4. Threads split the output rows: the row loop is an
 // scf.forall writing one row each.
 // AVX2-LABEL: func @conv3x3
@@ -11,7 +11,7 @@
 // AVX2: scf.for %{{.*}} = %c0 to %c54 step %c6
 // AVX2: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c16
 // AVX2: vector.contract {{.*}} : vector<6x4xf32>, vector<4x16xf32> into vector<6x16xf32>
-// AVX2: vector.contract {{.*}} : vector<2x4xf32>, vector<4x16xf32> into vector<2x16xf32>
+// AVX2: vector.contract {{.*}} : vector<2x4xf32>, vector<4x32xf32> into vector<2x32xf32>
 // AVX2-NOT: linalg.conv
 // AVX2: tensor.parallel_insert_slice %{{.*}}[0, %[[ROW]], 0, 0] [1, 1, 56, 64]
 // AVX512-LABEL: func @conv3x3
@@ -114,7 +114,8 @@ func.func @dense(%a: tensor<1x2048xf32>, %init: tensor<1x1000xf32>) -> tensor<1x
 // The epilogue (bias + ReLU here) and the fill are fused into the register
 // tile: each 6x16 tile (and the 2x16 remainder) is zeroed, accumulated over
 // the input channels and finished (bias, max) before the next, all inside
-// the row forall. No separate pass over the output remains.
+// the row forall. No separate pass over the output remains. The remainder
+// of 2 pixels takes 32 filters (8 accumulator chains) rather than 16.
 // AVX2-LABEL: func @fused_epilogue
 // AVX2: scf.forall (%{{.*}}) in (56) shared_outs
 // AVX2: scf.for %{{.*}} = %c0 to %c54 step %c6
@@ -125,7 +126,7 @@ func.func @dense(%a: tensor<1x2048xf32>, %init: tensor<1x1000xf32>) -> tensor<1x
 // AVX2: %[[SUM:.+]] = vector.transfer_read %[[ACC]]
 // AVX2: %[[B:.+]] = arith.addf %[[SUM]], %{{.*}} : vector<6x16xf32>
 // AVX2: arith.maximumf %[[B]], %{{.*}} : vector<6x16xf32>
-// AVX2: arith.maximumf {{.*}} : vector<2x16xf32>
+// AVX2: arith.maximumf {{.*}} : vector<2x32xf32>
 // AVX2: tensor.parallel_insert_slice
 // AVX2-NOT: linalg.
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
@@ -383,4 +384,38 @@ func.func @fused_split_gate(%in: tensor<1x14x14x512xf32>, %body: tensor<1x14x14x
     linalg.yield %y : f32
   } -> tensor<1x14x14x1024xf32>
   return %r : tensor<1x14x14x1024xf32>
+}
+
+// -----
+
+// Constant weights of a register tile narrower than F are packed at compile
+// time, once for both parts of a split row: 14 = 6 + 6 + 2, the 6-pixel
+// tiles by 16 filters and the last 2 pixels by 32, both reading blocks of
+// one [F/32][1][1][C][32] constant (the 16-filter tile at offset 0 or 16 of
+// its block) instead of the [1][1][C][64] weights at a 64-float stride.
+// AVX2-LABEL: func @fused_wide_remainder
+// AVX2: %[[P:.+]] = arith.constant dense_resource<weights.packed> : tensor<2x1x1x4x32xf32>
+// AVX2: scf.forall (%{{.*}}) in (14)
+// AVX2: scf.for %{{.*}} = %c0 to %c12 step %c6
+// AVX2: scf.for %{{.*}} = %c0 to %c64 step %c16
+// AVX2: tensor.extract_slice %[[P]][%{{.*}}, 0, 0, 0, %{{.*}}] [1, 1, 1, 4, 16] [1, 1, 1, 1, 1] : tensor<2x1x1x4x32xf32> to tensor<1x1x4x16xf32>
+// AVX2: vector.contract {{.*}} : vector<6x1xf32>, vector<1x16xf32> into vector<6x16xf32>
+// AVX2: scf.for %{{.*}} = %c0 to %c64 step %c32
+// AVX2: tensor.extract_slice %[[P]][%{{.*}}, 0, 0, 0, %{{.*}}] [1, 1, 1, 4, 32] [1, 1, 1, 1, 1] : tensor<2x1x1x4x32xf32> to tensor<1x1x4x32xf32>
+// AVX2: vector.contract {{.*}} : vector<2x1xf32>, vector<1x32xf32> into vector<2x32xf32>
+// AVX2: arith.maximumf {{.*}} : vector<2x32xf32>
+// AVX2-NOT: linalg.
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @fused_wide_remainder(%in: tensor<1x14x14x4xf32>) -> tensor<1x14x14x64xf32> {
+  %cst = arith.constant 0.0 : f32
+  %w = arith.constant dense<[[[[-3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0], [-2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0], [-1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0], [0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0, -2.0, 3.0, 1.0, -1.0, -3.0, 2.0, 0.0]]]]> : tensor<1x1x4x64xf32>
+  %e = tensor.empty() : tensor<1x14x14x64xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x14x14x64xf32>) -> tensor<1x14x14x64xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : tensor<1x14x14x4xf32>, tensor<1x1x4x64xf32>) outs(%f : tensor<1x14x14x64xf32>) -> tensor<1x14x14x64xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c : tensor<1x14x14x64xf32>) outs(%e : tensor<1x14x14x64xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %m = arith.maximumf %x, %cst : f32
+    linalg.yield %m : f32
+  } -> tensor<1x14x14x64xf32>
+  return %r : tensor<1x14x14x64xf32>
 }

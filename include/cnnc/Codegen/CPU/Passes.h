@@ -29,7 +29,9 @@ namespace mlir::cnnc {
 /// When the remainder columns [split, OW) are too few pixels to hide the
 /// FMA latency (fewer than 8 accumulators), they take a tile that runs
 /// down the column instead: `restRows` output rows of one column by
-/// `restF` filters (both 0 when the remainder keeps the row tile).
+/// `restF` filters; or, without a filter-block loop, `restRows` 0 and the
+/// remainder's pixels by `restF` filters, a multiple of `f` (both 0 when
+/// the remainder keeps the row tile).
 struct ConvTile {
   int64_t ow, f, c;
   int64_t split = 0;
