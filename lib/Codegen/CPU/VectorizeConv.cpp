@@ -325,6 +325,15 @@ static bool vectorizeSmallGroups(RewriterBase &rw,
           ow = outType.getDimSize(2), channels = g * k;
   SmallVector<ReassociationIndices> groupChannels = {{0}, {1}, {2}, {3, 4}};
   Value flatIn = tensor::CollapseShapeOp::create(rw, loc, input, groupChannels);
+  // A zero-filled init (the usual case): the accumulators start at zero in
+  // registers and every output is written once, so the fill's pass over
+  // the output and the reads of its zeros go.
+  bool zeroInit = false;
+  if (auto fill = init.getDefiningOp<linalg::FillOp>())
+    if (matchPattern(fill.getInputs()[0], m_AnyZeroFloat())) {
+      zeroInit = true;
+      init = fill.getOutputs()[0];
+    }
   Value flatInit =
       tensor::CollapseShapeOp::create(rw, loc, init, groupChannels);
   auto vec = VectorType::get({vl}, f32);
@@ -367,10 +376,16 @@ static bool vectorizeSmallGroups(RewriterBase &rw,
                 Value zero = idx(b, 0);
                 Value wBlock = arith::DivUIOp::create(b, loc, ch, idx(b, vl));
                 SmallVector<Value> cols, acc;
+                Value zeros;
+                if (zeroInit)
+                  zeros = arith::ConstantOp::create(
+                      b, loc, DenseElementsAttr::get(vec, ArrayRef<float>{0.0f}));
                 for (int64_t t = 0; t < width; ++t) {
                   cols.push_back(
                       arith::AddIOp::create(b, loc, w0, idx(b, t)));
-                  acc.push_back(read(b, args[0], {zero, zero, cols[t], ch}));
+                  acc.push_back(zeroInit ? zeros
+                                         : read(b, args[0],
+                                                {zero, zero, cols[t], ch}));
                 }
                 for (int64_t y = 0; y < kh; ++y) {
                   Value h = arith::AddIOp::create(b, loc, h0,

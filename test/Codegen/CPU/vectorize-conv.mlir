@@ -253,10 +253,14 @@ func.func @grouped(%in: tensor<1x16x16x4x8xf32>) -> tensor<1x14x14x4x16xf32> {
 // each group over the group's lanes, and an FMA with the packed weights of
 // those groups for c accumulates; rows are the parallel blocks, tiles of 6
 // pixels then the remainder (8 = 6 + 2). Weights [G/p][KH][KW][4][vl].
+// The init is a zero fill: the accumulators start as zero vectors and the
+// loop writes into the fill's empty tensor (no pass of zeros first).
 // AVX2-LABEL: func @small_groups
+// AVX2: %[[E:.*]] = tensor.empty() : tensor<1x6x8x8x4xf32>
 // AVX2: arith.constant dense<{{.*}}> : tensor<4x3x3x4x8xf32>
 // AVX2: %[[IN:.*]] = tensor.collapse_shape %arg0 {{\[\[}}0], [1], [2], [3, 4]] : tensor<1x8x10x8x4xf32> into tensor<1x8x10x32xf32>
-// AVX2: scf.forall (%{{.*}}) in (6) shared_outs
+// AVX2: %[[OUT:.*]] = tensor.collapse_shape %[[E]]
+// AVX2: scf.forall (%{{.*}}) in (6) shared_outs(%{{.*}} = %[[OUT]])
 // AVX2: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args
 // AVX2: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args
 // AVX2: vector.transfer_read %[[IN]]
