@@ -43,7 +43,7 @@ static int64_t largestDivisor(int64_t n, ArrayRef<int64_t> candidates) {
 
 ConvTile mlir::cnnc::selectConvTile(int64_t oh, int64_t ow, int64_t f,
                                     int64_t c, int64_t kh, int64_t kw,
-                                    unsigned vectorBits) {
+                                    unsigned vectorBits, bool rowsFree) {
   int64_t vl = std::max<int64_t>(vectorBits / 32, 4);
   // x86: 16 vector registers below AVX-512, 32 with it. Keep a few for the
   // broadcast input and the weight vectors.
@@ -82,11 +82,11 @@ ConvTile mlir::cnnc::selectConvTile(int64_t oh, int64_t ow, int64_t f,
   // has too few accumulator chains for the 4-cycle FMA latency, and reads
   // a whole weight block per pixel: it runs down its column instead, as
   // many rows (dividing OH) by filter vectors as the accumulators allow.
-  // Only under a filter-block loop, whose blocks leave the rows free to
-  // tile.
+  // Only where the rows are free to tile: under a filter-block loop, or
+  // in a convolution that is itself one block of a parallel loop (a group
+  // of a grouped convolution, a Winograd point), see `rowsFree`.
   constexpr int64_t kLatencyChains = 8;
-  if (t.split && t.filtersOuter &&
-      (ow - t.split) * fVectors < kLatencyChains) {
+  auto runDownColumn = [&] {
     int64_t best = (ow - t.split) * fVectors;
     for (int64_t fv = fVectors; fv >= 1; --fv) {
       if (fVectors % fv != 0)
@@ -98,7 +98,10 @@ ConvTile mlir::cnnc::selectConvTile(int64_t oh, int64_t ow, int64_t f,
           t.restF = std::min(fv * vl, t.f);
         }
     }
-  }
+  };
+  if (t.split && t.filtersOuter &&
+      (ow - t.split) * fVectors < kLatencyChains)
+    runDownColumn();
   // Without a filter-block loop the remainder widens its filter tile
   // instead, up to the accumulators: 14 = 6 + 6 + 2 runs its last 2 pixels
   // by 4 filter vectors (8 chains) rather than 2 (4 chains, half the FMA
@@ -115,6 +118,11 @@ ConvTile mlir::cnnc::selectConvTile(int64_t oh, int64_t ow, int64_t f,
         t.restF = fv * vl;
         break;
       }
+  // Failing that (F too narrow to widen: ResNeXt's groups of 8-32
+  // filters, 7 = 6 + 1 leaving 2 chains), the remainder runs down its
+  // column when the rows are free.
+  if (t.split && rowsFree && !t.restF && rest * fVectors < kLatencyChains)
+    runDownColumn();
   return t;
 }
 
@@ -1294,10 +1302,13 @@ struct CPUVectorizeConvPass
       auto out = cast<RankedTensorType>(conv.getResultTypes()[0]);
       auto in = cast<RankedTensorType>(conv.getInputs()[0].getType());
       auto w = cast<RankedTensorType>(conv.getInputs()[1].getType());
+      // A convolution inside a parallel loop (a group, a Winograd point)
+      // is not split by rows again: its rows are free to tile.
+      bool inForall = conv->getParentOfType<scf::ForallOp>() != nullptr;
       ConvTile t = selectConvTile(out.getDimSize(1), out.getDimSize(2),
                                   out.getDimSize(3),
                                   in.getDimSize(3), w.getDimSize(0),
-                                  w.getDimSize(1), vectorBits);
+                                  w.getDimSize(1), vectorBits, inForall);
       if (!conv->getParentOfType<scf::ForallOp>()) {
         std::string reduction =
             llvm::formatv("[0, 0, 0, 0, 1, 1, {0}]", t.c).str();

@@ -230,11 +230,15 @@ func.func @depthwise(%in: tensor<1x113x113x96xf32>, %w: tensor<3x3x96xf32>) -> t
 
 // A grouped convolution (NHWGC, 4 groups of 8 -> 16 channels) runs as a
 // parallel loop over its groups, each an NHWC convolution on its channel
-// slice with that group's packed weights, scheduled like any other.
+// slice with that group's packed weights, scheduled like any other. Its
+// rows are not split across threads again, so the 14-wide rows' last 2
+// pixels (16 filters: too few to widen to 8 accumulators) run down their
+// columns, 7 rows x 8 filters, instead of 2 x 16 (4 accumulator chains).
 // AVX2-LABEL: func @grouped
 // AVX2: scf.forall (%[[G:.*]]) in (4) shared_outs(%{{.*}} = %{{.*}}) -> (tensor<1x14x14x4x16xf32>)
 // AVX2: tensor.extract_slice %arg0[0, 0, 0, %[[G]], 0] [1, 16, 16, 1, 8] [1, 1, 1, 1, 1] : tensor<1x16x16x4x8xf32> to tensor<1x16x16x8xf32>
-// AVX2: vector.contract {{.*}} into vector<{{.*}}x16xf32>
+// AVX2: vector.contract {{.*}} : vector<6x4xf32>, vector<4x16xf32> into vector<6x16xf32>
+// AVX2: vector.contract {{.*}} : vector<7x4xf32>, vector<4x8xf32> into vector<7x8xf32>
 // AVX2: tensor.parallel_insert_slice %{{.*}} into %{{.*}}[0, 0, 0, %[[G]], 0] [1, 14, 14, 1, 16]
 // AVX2-NOT: linalg.conv
 func.func @grouped(%in: tensor<1x16x16x4x8xf32>) -> tensor<1x14x14x4x16xf32> {

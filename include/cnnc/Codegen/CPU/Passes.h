@@ -45,9 +45,12 @@ inline constexpr int64_t kConvWeightCacheBytes = 256 * 1024;
 
 /// The tile for an output of `oh` rows of width `ow` with `f` filters over `c` input
 /// channels and a `kh` x `kw` kernel on a target with `vectorBits`-wide
-/// registers.
+/// registers. `rowsFree`: the convolution is one block of a parallel loop
+/// (a group, a Winograd point), so its rows are not the parallel tile and
+/// a remainder may run down its columns.
 ConvTile selectConvTile(int64_t oh, int64_t ow, int64_t f, int64_t c,
-                        int64_t kh, int64_t kw, unsigned vectorBits);
+                        int64_t kh, int64_t kw, unsigned vectorBits,
+                        bool rowsFree = false);
 
 /// The Winograd output tile m (2 or 4) that cnnc-cpu-winograd gives a 3x3,
 /// stride-1, undilated convolution with constant weights, `c` input
