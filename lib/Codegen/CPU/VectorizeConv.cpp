@@ -47,7 +47,8 @@ ConvTile mlir::cnnc::selectConvTile(int64_t oh, int64_t ow, int64_t f,
   int64_t vl = std::max<int64_t>(vectorBits / 32, 4);
   // x86: 16 vector registers below AVX-512, 32 with it. Keep a few for the
   // broadcast input and the weight vectors.
-  int64_t accumulators = (vectorBits >= 512 ? 32 : 16) - 4;
+  int64_t registers = vectorBits >= 512 ? 32 : 16;
+  int64_t accumulators = registers - 4;
   ConvTile t;
   // Small filter counts that are not a multiple of the vector length are
   // taken whole (LLVM splits an odd vector into legal pieces).
@@ -110,7 +111,6 @@ ConvTile mlir::cnnc::selectConvTile(int64_t oh, int64_t ow, int64_t f,
   // packed copy of the weights; with 2 or more pixels each weight vector
   // is reused and needs a register (one pixel takes it from memory).
   int64_t rest = ow - t.split;
-  int64_t registers = vectorBits >= 512 ? 32 : 16;
   if (t.split && !t.filtersOuter && rest * fVectors < kLatencyChains)
     for (int64_t fv = 2 * fVectors; fv * rest <= accumulators; fv += fVectors)
       if (f % (fv * vl) == 0 && fv * rest >= kLatencyChains &&
@@ -1143,7 +1143,8 @@ struct CPUVectorizeConvPass
   /// Register block of a matmul: mt rows by nt columns.
   std::pair<int64_t, int64_t> matmulTile(int64_t m, int64_t n) const {
     int64_t vl = std::max<int64_t>(vectorBits / 32, 4);
-    int64_t accumulators = (vectorBits >= 512 ? 32 : 16) - 4;
+    int64_t registers = vectorBits >= 512 ? 32 : 16;
+  int64_t accumulators = registers - 4;
     int64_t mt = largestDivisor(m, {4, 2, 1});
     int64_t nVectors =
         std::max<int64_t>(1, std::min<int64_t>(8, accumulators / mt));
