@@ -71,7 +71,7 @@ LogicalResult mlir::cnnc::buildCPUPipeline(OpPassManager &pm,
   p += "cnnc-cpu-vectorize-conv{vector-bits=" +
        std::to_string(options.vectorBits) +
        "},cnnc-cpu-parallelize,canonicalize,loop-invariant-subset-hoisting,"
-       "canonicalize,cse),";
+       "cnnc-cpu-fold-tile-writes,canonicalize,cse),";
   p += "one-shot-bufferize{bufferize-function-boundaries "
        "function-boundary-type-conversion=identity-layout-map},"
        "drop-equivalent-buffer-results,"

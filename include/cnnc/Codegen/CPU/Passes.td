@@ -29,6 +29,43 @@ def CPUInterchangeLoopsPass : Pass<"cnnc-cpu-interchange-loops", "func::FuncOp">
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def CPUFoldTileWritesPass : Pass<"cnnc-cpu-fold-tile-writes", "func::FuncOp"> {
+  let summary = "Fold a register tile's rank-reduced writes into its output "
+                "tile, so that overwritten writes drop out";
+  let description = [{
+    A convolution's register tile writes its accumulators through a
+    rank-reduced slice of its output tile (decompose's 1-D convolution drops
+    the kernel-row dimension): `vector.transfer_write` into
+    `tensor<1x6x16xf32>`, then `tensor.insert_slice` into
+    `tensor<1x1x6x16xf32>`. The fill's zeros, the accumulators and the
+    fused epilogue's result are then three writes of one tile, and all three
+    reach memory after bufferization. This pass rewrites
+    `insert_slice(transfer_write(%v, %s), %d)`, where the write covers all
+    of `%s` and `%s` is the slice less unit dimensions, into
+    `transfer_write(%v, %d)` at the slice's offsets; vector's own folds then
+    drop each write that the next overwrites and forward each write to the
+    read after it, leaving one store per output vector.
+
+    Before:
+    ```mlir
+    %z = vector.transfer_write %zeros, %t[%c0, %c0, %c0, %c0]
+        : vector<6x16xf32>, tensor<1x1x6x16xf32>
+    %s = tensor.extract_slice %z[0, 0, 0, 0] [1, 1, 6, 16] [1, 1, 1, 1]
+        : tensor<1x1x6x16xf32> to tensor<1x6x16xf32>
+    %w = vector.transfer_write %acc, %s[%c0, %c0, %c0]
+        : vector<6x16xf32>, tensor<1x6x16xf32>
+    %i = tensor.insert_slice %w into %z[0, 0, 0, 0] [1, 1, 6, 16] [1, 1, 1, 1]
+        : tensor<1x6x16xf32> into tensor<1x1x6x16xf32>
+    ```
+    After:
+    ```mlir
+    %i = vector.transfer_write %acc, %t[%c0, %c0, %c0, %c0]
+        : vector<6x16xf32>, tensor<1x1x6x16xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::vector::VectorDialect"];
+}
+
 def CPUApproximateMathPass : Pass<"cnnc-cpu-approximate-math", "func::FuncOp"> {
   let summary = "Expand exp and tanh on f32 into polynomial approximations "
                 "built from vector arithmetic";
