@@ -223,6 +223,23 @@ struct OutlineLayersPass
                                     ValueRange(results).getTypes());
       auto callee = func::FuncOp::create(b, loc, symbolFor(layer.name), type);
       callee.setPrivate();
+      // An activation that an earlier layer computed and that nothing reads
+      // after this layer may be overwritten by it (a residual add writes
+      // its sum over the shortcut). Not the network's inputs: they are the
+      // caller's.
+      Block &funcBody = func.getBody().front();
+      for (unsigned i = 0, e = args.size(); i < e; ++i) {
+        Value v = args[i];
+        if (!v.getDefiningOp<func::CallOp>() || !isa<TensorType>(v.getType()))
+          continue;
+        bool readLater = llvm::any_of(v.getUsers(), [&](Operation *user) {
+          Operation *top = funcBody.findAncestorOpInBlock(*user);
+          return !inLayer.contains(top) &&
+                 !top->isBeforeInBlock(layer.ops.front());
+        });
+        if (!readLater)
+          callee.setArgAttr(i, cnnc::kReusableArgAttr, b.getUnitAttr());
+      }
       symbols.insert(callee);
       lastCallee = callee;
       Block *body = callee.addEntryBlock();

@@ -20,7 +20,9 @@
 // CHECK: tensor.empty
 // CHECK: linalg.fill
 // CHECK: linalg.matmul
-// CHECK: func.func private @cnnc_layer.act(%{{.*}}: tensor<2x4xf32>) -> tensor<2x4xf32>
+// An earlier layer's result that nothing reads after the call may be
+// overwritten by the layer; the network's inputs may not.
+// CHECK: func.func private @cnnc_layer.act(%{{.*}}: tensor<2x4xf32> {cnnc.reusable}) -> tensor<2x4xf32>
 // The unnamed op joins the layer it sits in.
 // CHECK: arith.maximumf
 // CHECK: arith.mulf
@@ -54,6 +56,8 @@ func.func @main(%x: tensor<2x3xf32>, %w: tensor<3x4xf32>) -> tensor<2x4xf32> {
 // CHECK: %[[A:.+]]:2 = call @cnnc_layer.a(%{{.*}}) : (tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>)
 // CHECK: %[[B:.+]] = call @cnnc_layer.b(%[[A]]#0, %[[A]]#1)
 // CHECK: return %[[B]], %[[A]]#0
+// The value returned after the call is not reusable; the other is.
+// CHECK: func.func private @cnnc_layer.b(%{{[^:]*}}: tensor<4xf32>, %{{[^:]*}}: tensor<4xf32> {cnnc.reusable})
 func.func @fork(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
   %e = tensor.empty() : tensor<4xf32>
   %p = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%x : tensor<4xf32>) outs(%e : tensor<4xf32>) {

@@ -427,3 +427,60 @@ func.func @fused_wide_remainder(%in: tensor<1x14x14x4xf32>) -> tensor<1x14x14x64
   } -> tensor<1x14x14x64xf32>
   return %r : tensor<1x14x14x64xf32>
 }
+
+// -----
+
+// A residual add whose shortcut is a layer argument that the caller does
+// not read again (cnnc.reusable, set by cnnc-outline-layers) writes the
+// sum over the shortcut: the row loop's shared output is the argument, each
+// tile reads its shortcut vectors and stores the sum back there, in the
+// 6x16 tiles and in the 2x32 remainder of the split row.
+// AVX2-LABEL: func @residual_in_place
+// AVX2: scf.forall (%{{.*}}) in (56) shared_outs(%{{.*}} = %arg1)
+// AVX2: vector.contract {{.*}} into vector<6x16xf32>
+// AVX2: %[[ACC:.+]] = vector.transfer_read
+// AVX2: %[[S:.+]] = vector.transfer_read %[[T:.+]][%c0, %c0, %c0, %c0]
+// AVX2: arith.addf %[[ACC]], %[[S]] : vector<6x16xf32>
+// AVX2: vector.transfer_write %{{.*}}, %[[T]][%c0, %c0, %c0, %c0]
+// AVX2: arith.addf {{.*}} : vector<2x32xf32>
+// AVX2: tensor.parallel_insert_slice
+// AVX2-NOT: linalg.
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @residual_in_place(%in: tensor<1x56x56x128xf32>, %res: tensor<1x56x56x256xf32> {cnnc.reusable}) -> tensor<1x56x56x256xf32> {
+  %cst = arith.constant 0.0 : f32
+  %w = arith.constant dense<1.0> : tensor<1x1x128x256xf32>
+  %e = tensor.empty() : tensor<1x56x56x256xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x56x56x256xf32>) -> tensor<1x56x56x256xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : tensor<1x56x56x128xf32>, tensor<1x1x128x256xf32>) outs(%f : tensor<1x56x56x256xf32>) -> tensor<1x56x56x256xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c, %res : tensor<1x56x56x256xf32>, tensor<1x56x56x256xf32>) outs(%e : tensor<1x56x56x256xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    %m = arith.maximumf %s, %cst : f32
+    linalg.yield %m : f32
+  } -> tensor<1x56x56x256xf32>
+  return %r : tensor<1x56x56x256xf32>
+}
+
+// -----
+
+// Without the mark the shortcut may be read later: the sum goes to a new
+// tensor.
+// AVX2-LABEL: func @residual_kept
+// AVX2: %[[E:.+]] = tensor.empty() : tensor<1x56x56x256xf32>
+// AVX2: scf.forall (%{{.*}}) in (56) shared_outs(%{{.*}} = %[[E]])
+// AVX2: arith.addf {{.*}} : vector<6x16xf32>
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @residual_kept(%in: tensor<1x56x56x128xf32>, %res: tensor<1x56x56x256xf32>) -> tensor<1x56x56x256xf32> {
+  %cst = arith.constant 0.0 : f32
+  %w = arith.constant dense<1.0> : tensor<1x1x128x256xf32>
+  %e = tensor.empty() : tensor<1x56x56x256xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x56x56x256xf32>) -> tensor<1x56x56x256xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : tensor<1x56x56x128xf32>, tensor<1x1x128x256xf32>) outs(%f : tensor<1x56x56x256xf32>) -> tensor<1x56x56x256xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c, %res : tensor<1x56x56x256xf32>, tensor<1x56x56x256xf32>) outs(%e : tensor<1x56x56x256xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    %m = arith.maximumf %s, %cst : f32
+    linalg.yield %m : f32
+  } -> tensor<1x56x56x256xf32>
+  return %r : tensor<1x56x56x256xf32>
+}

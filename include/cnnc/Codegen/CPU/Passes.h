@@ -43,6 +43,11 @@ struct ConvTile {
 /// than once per pixel block (about half of a 512 KiB L2).
 inline constexpr int64_t kConvWeightCacheBytes = 256 * 1024;
 
+/// Unit attribute that cnnc-outline-layers sets on a layer function's
+/// tensor argument when the caller does not read the value after the call
+/// (and it is not a network input): the layer may write its result over it.
+inline constexpr llvm::StringLiteral kReusableArgAttr = "cnnc.reusable";
+
 /// The tile for an output of `oh` rows of width `ow` with `f` filters over `c` input
 /// channels and a `kh` x `kw` kernel on a target with `vectorBits`-wide
 /// registers. `rowsFree`: the convolution is one block of a parallel loop
