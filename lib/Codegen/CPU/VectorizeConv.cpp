@@ -841,7 +841,7 @@ static bool canSplitWidth(linalg::GenericOp epilogue) {
 
 static FailureOr<std::array<ConvTriple, 2>>
 splitWidth(RewriterBase &rw, ConvTriple t, int64_t at) {
-  if (!canSplitWidth(t.epilogue))
+  if (t.epilogue && !canSplitWidth(t.epilogue))
     return failure();
   auto strides = t.conv->getAttrOfType<DenseIntElementsAttr>("strides");
   auto dilations = t.conv->getAttrOfType<DenseIntElementsAttr>("dilations");
@@ -855,7 +855,9 @@ splitWidth(RewriterBase &rw, ConvTriple t, int64_t at) {
   int64_t kw = cast<RankedTensorType>(weight.getType()).getDimSize(1);
   int64_t ow = outType.getDimSize(2);
   Location loc = t.conv.getLoc();
-  rw.setInsertionPoint(t.epilogue);
+  // Without an epilogue the convolution itself is what lands in the output.
+  Operation *last = t.epilogue ? t.epilogue.getOperation() : t.conv;
+  rw.setInsertionPoint(last);
   auto sliceOf = [&](Value v, int64_t dim, int64_t offset, int64_t size) {
     auto type = cast<RankedTensorType>(v.getType());
     SmallVector<int64_t> shape(type.getShape());
@@ -872,7 +874,8 @@ splitWidth(RewriterBase &rw, ConvTriple t, int64_t at) {
   // fill slices of their own destination.
   Value convResult = t.conv->getResult(0);
   Value fillDest = t.fill.getDpsInitOperand(0)->get();
-  bool overInput = t.epilogue.getDpsInitOperand(0)->get() != convResult;
+  bool overInput =
+      t.epilogue && t.epilogue.getDpsInitOperand(0)->get() != convResult;
   Value current =
       overInput ? t.epilogue.getDpsInitOperand(0)->get() : fillDest;
   std::array<ConvTriple, 2> parts;
@@ -889,6 +892,17 @@ splitWidth(RewriterBase &rw, ConvTriple t, int64_t at) {
     auto conv = cast<linalg::LinalgOp>(
         mlir::clone(rw, t.conv, TypeRange{convDest.getType()},
                     ValueRange{in, weight, fill->getResult(0)}));
+    SmallVector<OpFoldResult> offsets(4, rw.getIndexAttr(0)), sizes;
+    offsets[2] = rw.getIndexAttr(o0);
+    for (int64_t d : cast<RankedTensorType>(dest.getType()).getShape())
+      sizes.push_back(rw.getIndexAttr(d));
+    if (!t.epilogue) {
+      current = tensor::InsertSliceOp::create(
+          rw, loc, conv->getResult(0), current, offsets, sizes,
+          SmallVector<OpFoldResult>(4, rw.getIndexAttr(1)));
+      parts[part] = {fill, conv, {}};
+      continue;
+    }
     SmallVector<Value> operands;
     for (OpOperand *op : t.epilogue.getDpsInputOperands()) {
       if (op->get() == convResult) {
@@ -905,17 +919,14 @@ splitWidth(RewriterBase &rw, ConvTriple t, int64_t at) {
     operands.push_back(overInput ? dest : conv->getResult(0));
     auto epilogue = cast<linalg::GenericOp>(mlir::clone(
         rw, t.epilogue, TypeRange{dest.getType()}, operands));
-    SmallVector<OpFoldResult> offsets(4, rw.getIndexAttr(0)), sizes;
-    offsets[2] = rw.getIndexAttr(o0);
-    for (int64_t d : cast<RankedTensorType>(dest.getType()).getShape())
-      sizes.push_back(rw.getIndexAttr(d));
     current = tensor::InsertSliceOp::create(
         rw, loc, epilogue->getResult(0), current, offsets, sizes,
         SmallVector<OpFoldResult>(4, rw.getIndexAttr(1)));
     parts[part] = {fill, conv, epilogue};
   }
-  rw.replaceOp(t.epilogue, current);
-  rw.eraseOp(t.conv);
+  rw.replaceOp(last, current);
+  if (t.epilogue)
+    rw.eraseOp(t.conv);
   rw.eraseOp(t.fill);
   return parts;
 }
@@ -1090,7 +1101,7 @@ struct CPUVectorizeConvPass
     auto fill = conv.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
     if (fill && !fill->hasOneUse())
       fill = {};
-    if (split && (!fill || !epilogue || !canSplitWidth(epilogue)))
+    if (split && (!fill || (epilogue && !canSplitWidth(epilogue))))
       return false; // the in-place epilogue is still correct
     // Without an epilogue the convolution is the root and only the fill is
     // fused into its tiles.
@@ -1377,13 +1388,17 @@ struct CPUVectorizeConvPass
           restInner = {1, t.restRows, 1, t.restF};
         else if (t.restF)
           restInner = {0, 0, out.getDimSize(2) - t.split, t.restF};
+        // A convolution without an epilogue (ResNet's shortcut projection,
+        // whose bias joins the residual add) still takes its fill into its
+        // tiles: zeros in registers, not a pass over the output before it.
         if (packed ? fuseEpilogue(func, rewriter, conv, {0, 0, 0, t.f},
                                   {1, 1, t.ow, 0}, t.split, t.f, reduction, 3,
-                                  restInner)
+                                  restInner, /*withoutEpilogue=*/true)
                    : !t.filtersOuter &&
                          fuseEpilogue(func, rewriter, conv, {1, 1, 0, 0},
                                       {0, 0, t.ow, t.f}, t.split, 0,
-                                      reduction, 3, restInner))
+                                      reduction, 3, restInner,
+                                      /*withoutEpilogue=*/true))
           continue;
       }
       if (t.filtersOuter)
