@@ -100,9 +100,29 @@ ConvTile mlir::cnnc::selectConvTile(int64_t oh, int64_t ow, int64_t f,
         }
     }
   };
+  // Failing a column tile of enough chains (14 rows: 7 x 1 vector, whose 7
+  // broadcasts per weight vector make it load-bound, 85% of peak against
+  // 100% for 6 x 2 in a C model of the kernel), a narrower row tile whose
+  // remainder has enough: 14 = 5 + 5 + 4 in 5 x 2 and 4 x 2 tiles (both at
+  // peak in the same model).
+  auto narrowRowTile = [&] {
+    if (t.restRows * std::max<int64_t>(t.restF / vl, 1) >= kLatencyChains)
+      return;
+    for (int64_t w = t.ow - 1; w >= 4; --w) {
+      int64_t r = ow % w;
+      if (r != 0 && r * fVectors < kLatencyChains)
+        continue;
+      t.ow = w;
+      t.split = r ? ow - r : 0;
+      t.restRows = t.restF = 0;
+      return;
+    }
+  };
   if (t.split && t.filtersOuter &&
-      (ow - t.split) * fVectors < kLatencyChains)
+      (ow - t.split) * fVectors < kLatencyChains) {
     runDownColumn();
+    narrowRowTile();
+  }
   // Without a filter-block loop the remainder widens its filter tile
   // instead, up to the accumulators: 14 = 6 + 6 + 2 runs its last 2 pixels
   // by 4 filter vectors (8 chains) rather than 2 (4 chains, half the FMA
@@ -121,8 +141,10 @@ ConvTile mlir::cnnc::selectConvTile(int64_t oh, int64_t ow, int64_t f,
   // Failing that (F too narrow to widen: ResNeXt's groups of 8-32
   // filters, 7 = 6 + 1 leaving 2 chains), the remainder runs down its
   // column when the rows are free.
-  if (t.split && rowsFree && !t.restF && rest * fVectors < kLatencyChains)
+  if (t.split && rowsFree && !t.restF && rest * fVectors < kLatencyChains) {
     runDownColumn();
+    narrowRowTile();
+  }
   return t;
 }
 

@@ -237,14 +237,15 @@ func.func @depthwise(%in: tensor<1x113x113x96xf32>, %w: tensor<3x3x96xf32>) -> t
 // A grouped convolution (NHWGC, 4 groups of 8 -> 16 channels) runs as a
 // parallel loop over its groups, each an NHWC convolution on its channel
 // slice with that group's packed weights, scheduled like any other. Its
-// rows are not split across threads again, so the 14-wide rows' last 2
-// pixels (16 filters: too few to widen to 8 accumulators) run down their
-// columns, 7 rows x 8 filters, instead of 2 x 16 (4 accumulator chains).
+// 14-wide rows would leave 2 pixels after two 6-pixel tiles (16 filters:
+// too few to widen to 8 accumulators), and a column tile of 7 rows x 8
+// filters has 7 chains, load-bound on its broadcasts: the rows take
+// 5-pixel tiles instead, 14 = 5 + 5 + 4, with 10 and 8 accumulators.
 // AVX2-LABEL: func @grouped
 // AVX2: scf.forall (%[[G:.*]]) in (4) shared_outs(%{{.*}} = %{{.*}}) -> (tensor<1x14x14x4x16xf32>)
 // AVX2: tensor.extract_slice %arg0[0, 0, 0, %[[G]], 0] [1, 16, 16, 1, 8] [1, 1, 1, 1, 1] : tensor<1x16x16x4x8xf32> to tensor<1x16x16x8xf32>
-// AVX2: vector.contract {{.*}} : vector<6x4xf32>, vector<4x16xf32> into vector<6x16xf32>
-// AVX2: vector.contract {{.*}} : vector<7x4xf32>, vector<4x8xf32> into vector<7x8xf32>
+// AVX2: vector.contract {{.*}} : vector<5x4xf32>, vector<4x16xf32> into vector<5x16xf32>
+// AVX2: vector.contract {{.*}} : vector<4x4xf32>, vector<4x16xf32> into vector<4x16xf32>
 // AVX2: tensor.parallel_insert_slice %{{.*}} into %{{.*}}[0, 0, 0, %[[G]], 0] [1, 14, 14, 1, 16]
 // AVX2-NOT: linalg.conv
 func.func @grouped(%in: tensor<1x16x16x4x8xf32>) -> tensor<1x14x14x4x16xf32> {
@@ -371,16 +372,15 @@ func.func @avg_pool(%in: tensor<1x37x37x288xf32>, %div: tensor<35x35xf32>) -> te
 
 // A squeeze-excite block's residual: the downsample convolution's epilogue
 // adds the body scaled by the gate, read at (n, 0, 0, c), a broadcast over
-// the pixels. The 14-pixel rows are split (12 + 2) inside each filter
-// block; the gate operand is not sliced by the split, and both parts are
-// still vectorized (the remainder runs down its column, 7 rows x 8
-// filters), not left on the scalar path.
+// the pixels. The 14-pixel rows are split (10 + 4, in 5- and 4-pixel
+// tiles) inside each filter block; the gate operand is not sliced by the
+// split, and both parts are still vectorized, not left on the scalar path.
 // AVX2-LABEL: func @fused_split_gate
 // AVX2: scf.forall (%{{.*}}) = (0) to (1024) step (16)
-// AVX2: vector.contract {{.*}} into vector<6x16xf32>
-// AVX2: arith.mulf {{.*}} : vector<6x16xf32>
-// AVX2: vector.contract {{.*}} : vector<7x4xf32>, vector<4x8xf32> into vector<7x8xf32>
-// AVX2: arith.mulf {{.*}} : vector<7x1x8xf32>
+// AVX2: vector.contract {{.*}} into vector<5x16xf32>
+// AVX2: arith.mulf {{.*}} : vector<5x16xf32>
+// AVX2: vector.contract {{.*}} : vector<4x4xf32>, vector<4x16xf32> into vector<4x16xf32>
+// AVX2: arith.mulf {{.*}} : vector<4x16xf32>
 // AVX2-NOT: linalg.
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 #gate = affine_map<(d0, d1, d2, d3) -> (d0, 0, 0, d3)>
