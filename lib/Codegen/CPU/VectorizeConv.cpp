@@ -9,6 +9,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "BlockLoop.h"
+
+#include <limits>
 #include "cnnc/Codegen/CPU/Passes.h"
 #include "cnnc/Dialect/CNN/Transforms/Transforms.h"
 
@@ -32,6 +34,18 @@ using namespace mlir;
 using namespace mlir::cnnc;
 
 static constexpr llvm::StringLiteral kTagAttr = "cnnc.conv_tile_id";
+
+/// Iterations of `op`'s loop nest (multiply-adds, for a convolution);
+/// INT64_MAX when a range is dynamic.
+static int64_t loopWork(linalg::LinalgOp op) {
+  int64_t work = 1;
+  for (int64_t r : op.getStaticLoopRanges()) {
+    if (ShapedType::isDynamic(r))
+      return std::numeric_limits<int64_t>::max();
+    work *= r;
+  }
+  return work;
+}
 
 /// Largest of `candidates` that divides `n` (1 divides everything).
 static int64_t largestDivisor(int64_t n, ArrayRef<int64_t> candidates) {
@@ -982,6 +996,16 @@ struct CPUVectorizeConvPass
     : public cnnc::impl::CPUVectorizeConvPassBase<CPUVectorizeConvPass> {
   using Base::Base;
 
+  /// Whether `op` has enough work to split across threads (min-parallel-
+  /// work). Waking a worker and joining it costs microseconds, more when
+  /// its CPU has gone idle: LeNet-5's convolutions (117K and 240K
+  /// multiply-adds, a few microseconds each) made the first batch-8 run
+  /// after a pause 0.8-0.95 ms at 2 threads against 0.36 ms serial, and
+  /// were no faster warm.
+  bool worthThreads(linalg::LinalgOp op) const {
+    return loopWork(op) >= minParallelWork;
+  }
+
   /// Tiles, decomposes and vectorizes the convolution held by `%{handle}`.
   static std::string tileAndVectorize(StringRef handle, int64_t ow, int64_t f,
                                       int64_t c, bool filtersOuter,
@@ -1133,8 +1157,9 @@ struct CPUVectorizeConvPass
       fusable.insert(conv);
     if (fill)
       fusable.insert(fill);
-    FailureOr<SmallVector<Operation *>> level1 = tileAndFuse(
-        rw, cast<TilingInterface>(root), outer, /*forall=*/true, fusable);
+    FailureOr<SmallVector<Operation *>> level1 =
+        tileAndFuse(rw, cast<TilingInterface>(root), outer,
+                    /*forall=*/worthThreads(conv), fusable);
     if (failed(level1))
       return false; // the in-place epilogue is still correct
     rw.eraseOp(root);
@@ -1386,7 +1411,8 @@ struct CPUVectorizeConvPass
                        t.split, 0, "[0, 0, 0, 0, 1, 0]", 1))
         continue;
       applyTo(func, conv, "depthwise convolution",
-              depthwiseSchedule(t, out.getDimSize(2), parallelRows));
+              depthwiseSchedule(t, out.getDimSize(2),
+                                parallelRows && worthThreads(conv)));
     }
     for (linalg::Conv2DNhwcHwcfOp conv : convs) {
       auto out = cast<RankedTensorType>(conv.getResultTypes()[0]);
@@ -1430,7 +1456,9 @@ struct CPUVectorizeConvPass
         }
       // Threads split a convolution by filter blocks when its weights are
       // packed (the loop above is already parallel), else by output rows.
-      bool parallelRows = !t.filtersOuter && !conv->getParentOfType<scf::ForallOp>();
+      bool parallelRows = !t.filtersOuter &&
+                          !conv->getParentOfType<scf::ForallOp>() &&
+                          worthThreads(conv);
       applyTo(func, conv, "convolution",
               convSchedule(t, out.getDimSize(2), parallelRows));
     }

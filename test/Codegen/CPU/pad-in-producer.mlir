@@ -1,6 +1,6 @@
 // RUN: cnnc-opt %s -split-input-file -cnnc-pad-in-producer | FileCheck %s
 // RUN: cnnc-opt %s -split-input-file -cnnc-pad-in-producer \
-// RUN:   -cnnc-cpu-vectorize-conv="vector-bits=256" | FileCheck %s --check-prefix=FUSED
+// RUN:   -cnnc-cpu-vectorize-conv="vector-bits=256 min-parallel-work=0" | FileCheck %s --check-prefix=FUSED
 
 // A relu epilogue feeding a 3x3 convolution's zero padding: the epilogue
 // writes into the interior of the padded tensor, only the four border slabs

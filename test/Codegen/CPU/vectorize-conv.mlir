@@ -1,5 +1,9 @@
-// RUN: cnnc-opt %s -split-input-file -cnnc-cpu-vectorize-conv="vector-bits=256" | FileCheck %s --check-prefix=AVX2
-// RUN: cnnc-opt %s -split-input-file -cnnc-cpu-vectorize-conv="vector-bits=512" | FileCheck %s --check-prefix=AVX512
+// The shapes here are small; min-parallel-work=0 keeps their parallel
+// loops (the default leaves convolutions under 2^18 multiply-adds serial,
+// checked by the SERIAL run).
+// RUN: cnnc-opt %s -split-input-file -cnnc-cpu-vectorize-conv="vector-bits=256 min-parallel-work=0" | FileCheck %s --check-prefix=AVX2
+// RUN: cnnc-opt %s -split-input-file -cnnc-cpu-vectorize-conv="vector-bits=512 min-parallel-work=0" | FileCheck %s --check-prefix=AVX512
+// RUN: cnnc-opt %s -split-input-file -cnnc-cpu-vectorize-conv="vector-bits=256" | FileCheck %s --check-prefix=SERIAL
 
 // ResNet-50's 3x3 conv: AVX2 takes 6 pixels x 16 filters (12 ymm
 // accumulators) over the first 54 pixels of each row and 2 x 32 for the
@@ -489,4 +493,45 @@ func.func @residual_kept(%in: tensor<1x56x56x128xf32>, %res: tensor<1x56x56x256x
     linalg.yield %m : f32
   } -> tensor<1x56x56x256xf32>
   return %r : tensor<1x56x56x256xf32>
+}
+
+// -----
+
+// A convolution of fewer than 2^18 multiply-adds (LeNet-5's second layer:
+// 10x10x16 outputs of 150 each, 240K) is not worth waking a worker: with
+// the default min-parallel-work its rows run in a serial loop, vectorized
+// as any other. The same layer at 16x16 (614K) keeps its parallel rows.
+// SERIAL-LABEL: func @small_conv_serial
+// SERIAL-NOT: scf.forall
+// SERIAL: scf.for %{{.*}} = %c0 to %c10 step %c1
+// SERIAL: vector.contract
+// SERIAL-NOT: scf.forall
+// SERIAL-LABEL: func @larger_conv_parallel
+// SERIAL: scf.forall (%{{.*}}) in (16)
+// SERIAL: vector.contract
+func.func @small_conv_serial(%in: tensor<1x14x14x6xf32>, %w: tensor<5x5x6x16xf32>, %b: tensor<16xf32>) -> tensor<1x10x10x16xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x10x10x16xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x10x10x16xf32>) -> tensor<1x10x10x16xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : tensor<1x14x14x6xf32>, tensor<5x5x6x16xf32>) outs(%f : tensor<1x10x10x16xf32>) -> tensor<1x10x10x16xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c, %b : tensor<1x10x10x16xf32>, tensor<16xf32>) outs(%e : tensor<1x10x10x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    %m = arith.maximumf %s, %cst : f32
+    linalg.yield %m : f32
+  } -> tensor<1x10x10x16xf32>
+  return %r : tensor<1x10x10x16xf32>
+}
+func.func @larger_conv_parallel(%in: tensor<1x20x20x6xf32>, %w: tensor<5x5x6x16xf32>, %b: tensor<16xf32>) -> tensor<1x16x16x16xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x16x16x16xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x16x16x16xf32>) -> tensor<1x16x16x16xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : tensor<1x20x20x6xf32>, tensor<5x5x6x16xf32>) outs(%f : tensor<1x16x16x16xf32>) -> tensor<1x16x16x16xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c, %b : tensor<1x16x16x16xf32>, tensor<16xf32>) outs(%e : tensor<1x16x16x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    %m = arith.maximumf %s, %cst : f32
+    linalg.yield %m : f32
+  } -> tensor<1x16x16x16xf32>
+  return %r : tensor<1x16x16x16xf32>
 }

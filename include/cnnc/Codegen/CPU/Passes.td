@@ -279,7 +279,12 @@ def CPUVectorizeConvPass : Pass<"cnnc-cpu-vectorize-conv", "func::FuncOp"> {
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
-           "Vector register width of the target in bits (128, 256 or 512)">
+           "Vector register width of the target in bits (128, 256 or 512)">,
+    Option<"minParallelWork", "min-parallel-work", "int64_t",
+           /*default=*/"262144",
+           "Convolutions with fewer loop iterations (multiply-adds) than "
+           "this run their rows or filter blocks in a serial loop rather "
+           "than across threads">
   ];
   let dependentDialects = ["::mlir::transform::TransformDialect",
                            "::mlir::linalg::LinalgDialect",
