@@ -9,8 +9,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "BlockLoop.h"
-
-#include <limits>
 #include "cnnc/Codegen/CPU/Passes.h"
 #include "cnnc/Dialect/CNN/Transforms/Transforms.h"
 
@@ -23,6 +21,8 @@
 #include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/FormatVariadic.h"
+
+#include <limits>
 
 namespace mlir::cnnc {
 #define GEN_PASS_DEF_CPULOWERVECTORSPASS
