@@ -4,6 +4,8 @@
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::cnnc;
 
@@ -26,6 +28,16 @@ mlir::cnnc::buildBlockLoop(RewriterBase &rw, Location loc, int64_t count, Value 
                                         tile.second.offsets,
                                         tile.second.sizes, ones);
   return forall;
+}
+
+int64_t mlir::cnnc::loopWork(ArrayRef<int64_t> staticRanges) {
+  int64_t work = 1;
+  for (int64_t r : staticRanges) {
+    if (ShapedType::isDynamic(r))
+      return std::numeric_limits<int64_t>::max();
+    work *= r;
+  }
+  return work;
 }
 
 Value mlir::cnnc::extractSlice(OpBuilder &b, Location loc,

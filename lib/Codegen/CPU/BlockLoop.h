@@ -28,6 +28,12 @@ buildBlockLoop(RewriterBase &rw, Location loc, int64_t count, Value init,
                function_ref<std::pair<Value, Slice>(OpBuilder &, Value, Value)>
                    body);
 
+/// The work of a loop nest with these static ranges (their product:
+/// multiply-adds, for a convolution), by which the schedules decide whether
+/// a loop is worth splitting across threads; INT64_MAX when a range is
+/// dynamic.
+int64_t loopWork(ArrayRef<int64_t> staticRanges);
+
 /// `source[slice]` with unit strides.
 Value extractSlice(OpBuilder &b, Location loc, RankedTensorType type,
                    Value source, const Slice &slice);

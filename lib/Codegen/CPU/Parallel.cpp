@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BlockLoop.h"
 #include "cnnc/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -73,13 +74,8 @@ struct ParallelizePass
   /// op should stay serial.
   SmallVector<int64_t> chooseTiles(linalg::LinalgOp op) const {
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-    int64_t work = 1;
-    for (int64_t r : ranges) {
-      if (ShapedType::isDynamic(r))
-        return {};
-      work *= r;
-    }
-    if (work < minWork)
+    if (llvm::any_of(ranges, ShapedType::isDynamic) ||
+        cnnc::loopWork(ranges) < minWork)
       return {};
     // The innermost parallel dimension of the output stays whole.
     SmallVector<utils::IteratorType> kinds = op.getIteratorTypesArray();

@@ -22,7 +22,6 @@
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/FormatVariadic.h"
 
-#include <limits>
 
 namespace mlir::cnnc {
 #define GEN_PASS_DEF_CPULOWERVECTORSPASS
@@ -35,16 +34,9 @@ using namespace mlir::cnnc;
 
 static constexpr llvm::StringLiteral kTagAttr = "cnnc.conv_tile_id";
 
-/// Iterations of `op`'s loop nest (multiply-adds, for a convolution);
-/// INT64_MAX when a range is dynamic.
-static int64_t loopWork(linalg::LinalgOp op) {
-  int64_t work = 1;
-  for (int64_t r : op.getStaticLoopRanges()) {
-    if (ShapedType::isDynamic(r))
-      return std::numeric_limits<int64_t>::max();
-    work *= r;
-  }
-  return work;
+/// Vector registers of an x86 target: 16 below AVX-512, 32 with it.
+static int64_t vectorRegisters(unsigned vectorBits) {
+  return vectorBits >= 512 ? 32 : 16;
 }
 
 /// Largest of `candidates` that divides `n` (1 divides everything).
@@ -59,9 +51,8 @@ ConvTile mlir::cnnc::selectConvTile(int64_t oh, int64_t ow, int64_t f,
                                     int64_t c, int64_t kh, int64_t kw,
                                     unsigned vectorBits, bool rowsFree) {
   int64_t vl = std::max<int64_t>(vectorBits / 32, 4);
-  // x86: 16 vector registers below AVX-512, 32 with it. Keep a few for the
-  // broadcast input and the weight vectors.
-  int64_t registers = vectorBits >= 512 ? 32 : 16;
+  // Keep a few registers for the broadcast input and the weight vectors.
+  int64_t registers = vectorRegisters(vectorBits);
   int64_t accumulators = registers - 4;
   ConvTile t;
   // Small filter counts that are not a multiple of the vector length are
@@ -1003,7 +994,7 @@ struct CPUVectorizeConvPass
   /// after a pause 0.8-0.95 ms at 2 threads against 0.36 ms serial, and
   /// were no faster warm.
   bool worthThreads(linalg::LinalgOp op) const {
-    return loopWork(op) >= minParallelWork;
+    return loopWork(op.getStaticLoopRanges()) >= minParallelWork;
   }
 
   /// Tiles, decomposes and vectorizes the convolution held by `%{handle}`.
@@ -1257,8 +1248,7 @@ struct CPUVectorizeConvPass
   /// Register block of a matmul: mt rows by nt columns.
   std::pair<int64_t, int64_t> matmulTile(int64_t m, int64_t n) const {
     int64_t vl = std::max<int64_t>(vectorBits / 32, 4);
-    int64_t registers = vectorBits >= 512 ? 32 : 16;
-  int64_t accumulators = registers - 4;
+    int64_t accumulators = vectorRegisters(vectorBits) - 4;
     int64_t mt = largestDivisor(m, {4, 2, 1});
     int64_t nVectors =
         std::max<int64_t>(1, std::min<int64_t>(8, accumulators / mt));
@@ -1425,7 +1415,7 @@ struct CPUVectorizeConvPass
                                   out.getDimSize(3),
                                   in.getDimSize(3), w.getDimSize(0),
                                   w.getDimSize(1), vectorBits, inForall);
-      if (!conv->getParentOfType<scf::ForallOp>()) {
+      if (!inForall) {
         std::string reduction =
             llvm::formatv("[0, 0, 0, 0, 1, 1, {0}]", t.c).str();
         bool packed = t.filtersOuter && out.getDimSize(3) > t.f &&
@@ -1456,9 +1446,7 @@ struct CPUVectorizeConvPass
         }
       // Threads split a convolution by filter blocks when its weights are
       // packed (the loop above is already parallel), else by output rows.
-      bool parallelRows = !t.filtersOuter &&
-                          !conv->getParentOfType<scf::ForallOp>() &&
-                          worthThreads(conv);
+      bool parallelRows = !t.filtersOuter && !inForall && worthThreads(conv);
       applyTo(func, conv, "convolution",
               convSchedule(t, out.getDimSize(2), parallelRows));
     }
