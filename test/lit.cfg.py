@@ -36,3 +36,22 @@ if config.python_executable and os.path.exists(config.python_executable):
     config.available_features.add("python")
 if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
     config.available_features.add("onnx-testdata")
+
+# The host's architecture and vector extensions, for tests that run code
+# needing them (REQUIRES: avx512f). IR, report and assembly checks pin
+# --target instead and run on any host.
+import platform
+machine = platform.machine()
+if machine in ("x86_64", "AMD64"):
+    config.available_features.add("x86_64")
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((l.split(":", 1)[1].split() for l in f
+                          if l.startswith("flags")), [])
+    except OSError:
+        flags = []
+    for feature in ("avx2", "fma", "avx512f", "avx512bw", "avx512vl"):
+        if feature in flags:
+            config.available_features.add(feature)
+elif machine in ("aarch64", "arm64"):
+    config.available_features.add("aarch64")

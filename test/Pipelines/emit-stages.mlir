@@ -3,8 +3,8 @@
 // RUN: cnnc %s --emit=cnn | FileCheck %s --check-prefix=CNN
 // RUN: cnnc %s --emit=cnn-opt | FileCheck %s --check-prefix=CNNOPT
 // RUN: cnnc %s --emit=linalg | FileCheck %s --check-prefix=LINALG
-// RUN: cnnc %s --emit=llvm-dialect | FileCheck %s --check-prefix=LLVMDIALECT
-// RUN: cnnc %s --emit=llvm | FileCheck %s --check-prefix=LLVMIR
+// RUN: cnnc %s --target=x86-64-v3 --emit=llvm-dialect | FileCheck %s --check-prefix=LLVMDIALECT
+// RUN: cnnc %s --target=x86-64-v3 --emit=llvm | FileCheck %s --check-prefix=LLVMIR
 // RUN: cnnc %s --emit=asm --target=x86-64-v3 | FileCheck %s --check-prefix=AVX2
 // RUN: cnnc %s --emit=asm --target=x86-64-v4 | FileCheck %s --check-prefix=AVX512
 // RUN: cnnc %s --emit=obj -o %t.o && llvm-nm %t.o | FileCheck %s --check-prefix=OBJ

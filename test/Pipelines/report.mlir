@@ -1,5 +1,5 @@
-// RUN: cnnc %s --report --emit=obj -o %t.o | FileCheck %s
-// RUN: cnnc %s --report --no-graph-passes --emit=obj -o %t.o | FileCheck %s --check-prefix=UNFUSED
+// RUN: cnnc %s --target=x86-64-v3 --report --emit=obj -o %t.o | FileCheck %s
+// RUN: cnnc %s --target=x86-64-v3 --report --no-graph-passes --emit=obj -o %t.o | FileCheck %s --check-prefix=UNFUSED
 
 // MACs by hand: conv 4 filters x 8x8 outputs x (3 channels x 3x3) = 6912;
 // dense 10 x 64 = 640; total 7552. Parameters: 108 + 4 + 640 floats = 3008 B.

@@ -15,6 +15,7 @@
 #include "cnnc/Support/DiagnosticPrinter.h"
 #include "cnnc/Target/Emission.h"
 #include "LibraryCheck.h"
+#include "OutputFile.h"
 #include "dsl/DslFrontend.h"
 #include "onnx/OnnxExporter.h"
 #include "onnx/OnnxImporter.h"
@@ -195,18 +196,41 @@ LogicalResult parseInputShapes(OnnxImportOptions &options) {
   return success();
 }
 
+/// Writes `fn`'s text or bytes to `path` through an OutputFile: the file
+/// appears whole, or an existing one stays as it was.
 LogicalResult writeOutput(llvm::StringRef path,
-                          llvm::function_ref<void(llvm::raw_ostream &)> fn,
-                          bool binary) {
+                          llvm::function_ref<LogicalResult(llvm::raw_ostream &)> fn) {
   std::string err;
-  auto out = openOutputFile(path, &err);
-  if (!out) {
-    fail("cannot open '" + path + "': " + err);
+  OutputFile file;
+  if (!OutputFile::create(path, file, err)) {
+    fail(err);
     return failure();
   }
-  (void)binary;
-  fn(out->os());
-  out->keep();
+  {
+    std::error_code ec;
+    std::unique_ptr<llvm::raw_fd_ostream> os;
+    if (file.path() == "-")
+      os = std::make_unique<llvm::raw_fd_ostream>(STDOUT_FILENO, false);
+    else
+      os = std::make_unique<llvm::raw_fd_ostream>(file.path(), ec,
+                                                  llvm::sys::fs::OF_None);
+    if (ec) {
+      fail("cannot open '" + path + "': " + ec.message());
+      return failure();
+    }
+    if (failed(fn(*os)))
+      return failure();
+    os->flush();
+    if (os->has_error()) {
+      fail("cannot write '" + path + "': " + os->error().message());
+      os->clear_error();
+      return failure();
+    }
+  }
+  if (!file.commit(err)) {
+    fail(err);
+    return failure();
+  }
   return success();
 }
 
@@ -340,26 +364,25 @@ int main(int argc, char **argv) {
   }
 
   std::string out = outputFile.empty() ? defaultOutput(emit) : outputFile;
+  std::string error;
+  if (!checkOutputPath(out, {inputFile, weightsFile}, error))
+    return fail(error);
   auto printModule = [&](ModuleOp m, const std::string &path) -> int {
-    return failed(writeOutput(path,
-                              [&](llvm::raw_ostream &os) {
-                                m.print(os);
-                                os << "\n";
-                              },
-                              false));
+    return failed(writeOutput(path, [&](llvm::raw_ostream &os) {
+      m.print(os);
+      os << "\n";
+      return success();
+    }));
   };
 
   if (emit == Emit::ONNX) {
     if (out == "-" && outputFile.empty())
       out = (llvm::sys::path::stem(inputFile) + ".onnx").str();
-    std::string err;
-    auto file = openOutputFile(out, &err);
-    if (!file)
-      return fail("cannot open '" + out + "': " + err);
-    if (failed(exportCnnModuleToOnnx(*module, file->os())))
-      return 1;
-    file->keep();
-    return 0;
+    if (!checkOutputPath(out, {inputFile, weightsFile}, error))
+      return fail(error);
+    return failed(writeOutput(out, [&](llvm::raw_ostream &os) {
+      return exportCnnModuleToOnnx(*module, os);
+    }));
   }
   if (emit == Emit::CNN || emit == Emit::CNNOpt) {
     if (!hasCNNOps(*module) && !module->lookupSymbol(kEntryFunctionName))
@@ -375,7 +398,6 @@ int main(int argc, char **argv) {
   }
 
   // The target decides codegen strategy (vector width) as well as emission.
-  std::string error;
   auto target = TargetInfo::get(targetName, error);
   if (failed(target))
     return fail(error);
@@ -413,6 +435,7 @@ int main(int argc, char **argv) {
   // Lowers `m` (factorized under `tolerance` when positive) and writes the
   // --emit form to `out`. The primary compile also prints the report's
   // arena line and times its passes.
+  OutputFile pendingLibrary;
   auto compile = [&](ModuleOp m, double tolerance, std::string out,
                      bool primary) -> int {
     // Lower to the LLVM dialect unless the input already is there.
@@ -509,9 +532,10 @@ int main(int argc, char **argv) {
       }
     }
     if (emit == Emit::LLVMIR)
-      return failed(writeOutput(
-          out, [&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); },
-          false));
+      return failed(writeOutput(out, [&](llvm::raw_ostream &os) {
+        llvmModule->print(os, nullptr);
+        return success();
+      }));
 
     llvm::SmallVector<char, 0> code;
     {
@@ -521,10 +545,10 @@ int main(int argc, char **argv) {
         return fail(error);
     }
     if (emit == Emit::Asm || emit == Emit::Obj)
-      return failed(writeOutput(
-          out,
-          [&](llvm::raw_ostream &os) { os.write(code.data(), code.size()); },
-          emit == Emit::Obj));
+      return failed(writeOutput(out, [&](llvm::raw_ostream &os) {
+        os.write(code.data(), code.size());
+        return success();
+      }));
 
     // Shared library.
     TimingScope t = timing.nest("link");
@@ -542,12 +566,23 @@ int main(int argc, char **argv) {
     std::string linker = CNNC_DEFAULT_LINKER;
     if (auto env = llvm::sys::Process::GetEnv("CNNC_LD"))
       linker = *env;
-    LogicalResult linked = linkSharedLibrary(
-        {std::string(objPath)}, out, stubArchivePath(argv[0]), linker, error);
+    OutputFile library;
+    if (!OutputFile::create(out, library, error)) {
+      llvm::sys::fs::remove(objPath);
+      return fail(error);
+    }
+    LogicalResult linked =
+        linkSharedLibrary({std::string(objPath)}, library.path(),
+                          stubArchivePath(argv[0]), linker, error);
     llvm::sys::fs::remove(objPath);
     if (failed(linked))
       return fail(error);
-    return 0;
+    // The --factorize check reads the library before it may take its name.
+    if (primary && check) {
+      pendingLibrary = std::move(library);
+      return 0;
+    }
+    return library.commit(error) ? 0 : fail(error);
   };
 
   if (int rc = compile(*module, factorize, out, /*primary=*/true))
@@ -569,11 +604,9 @@ int main(int argc, char **argv) {
     return rc;
   LibraryDeviation dev;
   std::string checkError;
-  if (!compareLibraries(std::string(refPath), out, factorizeSeed, dev,
-                              checkError)) {
-    llvm::sys::fs::remove(out);
+  if (!compareLibraries(std::string(refPath), pendingLibrary.path(),
+                        factorizeSeed, dev, checkError))
     return fail("whole-network check of --factorize: " + checkError);
-  }
   std::string summary = llvm::formatv(
       "whole-network check of --factorize on a random input (seed {0}): max "
       "|factorized - unfactorized| = {1:e2} on output '{2}', {3:e2} relative to max "
@@ -581,7 +614,6 @@ int main(int argc, char **argv) {
       uint64_t(factorizeSeed), dev.maxAbs, dev.worstOutput, dev.relative(),
       dev.referenceMax);
   if (!(dev.relative() <= factorizeMaxDeviation)) {
-    llvm::sys::fs::remove(out);
     return fail(summary + "; over the budget --factorize-max-deviation=" +
                 llvm::formatv("{0:e2}", double(factorizeMaxDeviation)).str() +
                 ", no library written");
@@ -589,5 +621,5 @@ int main(int argc, char **argv) {
   llvm::errs() << "cnnc: remark: " << summary << " (budget "
                << llvm::formatv("{0:e2}", double(factorizeMaxDeviation))
                << ")\n";
-  return 0;
+  return pendingLibrary.commit(error) ? 0 : fail(error);
 }
