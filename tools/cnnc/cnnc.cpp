@@ -11,6 +11,7 @@
 
 #include "cnnc/Analysis/NetworkReport.h"
 #include "cnnc/Conversion/Passes.h"
+#include "cnnc/Dialect/CNN/IR/CNNShapes.h"
 #include "cnnc/Pipelines/Pipelines.h"
 #include "cnnc/Support/DiagnosticPrinter.h"
 #include "cnnc/Target/Emission.h"
@@ -145,6 +146,17 @@ cl::opt<bool> noSplitBatch(
              "batch instead of running the per-image trunk of the network "
              "one image at a time (cnn-split-batch)"),
     cl::cat(cat));
+cl::opt<std::string> maxWeightBytes(
+    "max-weight-bytes",
+    cl::desc("Refuse a network whose weights take more than this (bytes, or "
+             "with a K/M/G/T suffix; default 16G)"),
+    cl::value_desc("size"), cl::init("16G"), cl::cat(cat));
+cl::opt<std::string> maxActivationBytes(
+    "max-activation-bytes",
+    cl::desc("Refuse a network with an activation, or an activation arena, "
+             "larger than this (bytes, or with a K/M/G/T suffix; default "
+             "64G)"),
+    cl::value_desc("size"), cl::init("64G"), cl::cat(cat));
 cl::opt<bool> noFuse("no-fuse-elementwise",
                      cl::desc("Do not fuse elementwise linalg ops"),
                      cl::cat(cat));
@@ -152,6 +164,77 @@ cl::opt<bool> noFuse("no-fuse-elementwise",
 int fail(const Twine &message) {
   llvm::WithColor::error(llvm::errs(), "cnnc") << message << "\n";
   return 1;
+}
+
+/// "123", "16G", "512M", "4k": bytes, with binary multiples.
+std::optional<int64_t> parseByteSize(llvm::StringRef text) {
+  int shift = 0;
+  if (!text.empty()) {
+    switch (llvm::toLower(text.back())) {
+    case 'k': shift = 10; break;
+    case 'm': shift = 20; break;
+    case 'g': shift = 30; break;
+    case 't': shift = 40; break;
+    default: break;
+    }
+    if (shift)
+      text = text.drop_back();
+  }
+  uint64_t v;
+  if (text.getAsInteger(10, v) || v > (uint64_t(1) << (62 - shift)))
+    return std::nullopt;
+  return int64_t(v << shift);
+}
+
+std::string formatBytes(int64_t bytes) {
+  static const char *units[] = {"KiB", "MiB", "GiB", "TiB"};
+  int unit = -1;
+  double v = double(bytes);
+  while (unit < 3 && v >= 1024) {
+    v /= 1024;
+    ++unit;
+  }
+  if (unit < 0)
+    return std::to_string(bytes) + " bytes";
+  return llvm::formatv("{0:f1} {1} ({2} bytes)", v, units[unit], bytes).str();
+}
+
+/// Weights and single activations against --max-weight-bytes and
+/// --max-activation-bytes, before any pass runs. Sizes are exact products:
+/// every static type has passed cnn::checkSizeLimits.
+LogicalResult checkResourceLimits(ModuleOp module, int64_t weightCap,
+                                  int64_t activationCap) {
+  int64_t weights = 0;
+  Operation *largest = nullptr;
+  WalkResult walk = module.walk([&](Operation *op) {
+    for (Value v : op->getResults()) {
+      auto type = dyn_cast<ShapedType>(v.getType());
+      if (!type || !type.hasStaticShape() ||
+          !type.getElementType().isIntOrFloat())
+        continue;
+      int64_t bytes = type.getNumElements() *
+                      int64_t((type.getElementTypeBitWidth() + 7) / 8);
+      if (op->hasTrait<OpTrait::ConstantLike>()) {
+        weights += bytes;
+        if (weights > weightCap)
+          largest = op;
+      } else if (isa<TensorType>(type) && bytes > activationCap) {
+        emitError(op->getLoc())
+            << "an activation of " << type << " takes "
+            << formatBytes(bytes) << ", over the limit of "
+            << formatBytes(activationCap) << " (--max-activation-bytes)";
+        return WalkResult::interrupt();
+      }
+    }
+    return largest ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  if (largest) {
+    emitError(largest->getLoc())
+        << "the weights take more than " << formatBytes(weightCap)
+        << " (--max-weight-bytes)";
+    return failure();
+  }
+  return failure(walk.wasInterrupted());
 }
 
 bool isLLVMDialectOnly(ModuleOp module) {
@@ -362,6 +445,17 @@ int main(int argc, char **argv) {
     if (failed(verify(*module)))
       return 1;
   }
+  std::optional<int64_t> weightCap = parseByteSize(maxWeightBytes);
+  std::optional<int64_t> activationCap = parseByteSize(maxActivationBytes);
+  if (!weightCap)
+    return fail("--max-weight-bytes expects a size such as 16G, got '" +
+                maxWeightBytes + "'");
+  if (!activationCap)
+    return fail("--max-activation-bytes expects a size such as 64G, got '" +
+                maxActivationBytes + "'");
+  if (failed(cnn::checkSizeLimits(module->getOperation())) ||
+      failed(checkResourceLimits(*module, *weightCap, *activationCap)))
+    return 1;
 
   std::string out = outputFile.empty() ? defaultOutput(emit) : outputFile;
   std::string error;
@@ -471,6 +565,14 @@ int main(int argc, char **argv) {
       }
       if (failed(pm.run(m)))
         return 1;
+      if (auto plan = m->getAttrOfType<DictionaryAttr>("cnnc.activation_bytes")) {
+        auto arena = plan.getAs<IntegerAttr>("arena");
+        if (arena && arena.getInt() > *activationCap)
+          return fail("the activation arena takes " +
+                      formatBytes(arena.getInt()) + ", over the limit of " +
+                      formatBytes(*activationCap) +
+                      " (--max-activation-bytes)");
+      }
       // What cnnc-cpu-plan-activations made of the activations above.
       if (auto plan = m->getAttrOfType<DictionaryAttr>("cnnc.activation_bytes");
           primary && report && plan) {

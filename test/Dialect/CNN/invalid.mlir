@@ -174,3 +174,31 @@ func.func @conv_residual_type(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, 
   %0 = cnn.conv2d %x, %w residual %r strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] group = 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x6x6xf32>
   return
 }
+
+// -----
+
+// Size limits: pads that make the output absurd are refused, not overflowed.
+func.func @conv_pads_absurd(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x2000006x2000006xf32> {
+  // expected-error @+2 {{conv output of shape [1, 4, 2000006, 2000006] has more than 68719476736 elements (2^36), the limit of one tensor}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = cnn.conv2d %x, %w strides = [1, 1] pads = [1000000, 1000000, 1000000, 1000000] dilations = [1, 1] group = 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x2000006x2000006xf32>
+  return %0 : tensor<1x4x2000006x2000006xf32>
+}
+
+// -----
+
+func.func @conv_pads_over_dim_limit(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+2 {{must be at most 2147483647}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = cnn.conv2d %x, %w strides = [1, 1] pads = [4611686018427387904, 0, 0, 0] dilations = [1, 1] group = 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return %0 : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+func.func @dense_too_many_macs(%x: tensor<131072x131072xf32>, %w: tensor<131072x131072xf32>) -> tensor<131072x131072xf32> {
+  // expected-error @+2 {{takes more than 1125899906842624 multiply-adds (2^50), the limit of one layer}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = cnn.dense %x, %w transpose_a = false transpose_b = true alpha = 1.0 beta = 1.0 : (tensor<131072x131072xf32>, tensor<131072x131072xf32>) -> tensor<131072x131072xf32>
+  return %0 : tensor<131072x131072xf32>
+}

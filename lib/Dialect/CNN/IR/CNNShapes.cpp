@@ -11,7 +11,9 @@
 #include "mlir/IR/TypeRange.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/raw_ostream.h"
+#include "mlir/IR/Operation.h"
 
 using namespace mlir;
 using namespace mlir::cnn;
@@ -56,10 +58,26 @@ FailureOr<RankedTensorType> checkTensor(OptLoc loc, Type t, StringRef what,
     if (d <= 0)
       return Failer(loc) << what << " has a non-positive dimension in shape "
                          << shapeStr(rt);
+  if (failed(checkSizeLimits(loc, rt, what)))
+    return failure();
   if (rank >= 0 && rt.getRank() != rank)
     return Failer(loc) << what << " must have rank " << rank << ", got shape "
                        << shapeStr(rt);
   return rt;
+}
+
+/// The inferred result type, checked against the size limits.
+FailureOr<RankedTensorType> result(OptLoc loc, ArrayRef<int64_t> shape,
+                                   Type elementType, StringRef what) {
+  for (int64_t d : shape)
+    if (d <= 0 || d > kMaxDimSize)
+      return Failer(loc) << what << " would have shape " << shapeStr(shape)
+                         << ": dimensions must be between 1 and "
+                         << kMaxDimSize;
+  auto type = RankedTensorType::get(shape, elementType);
+  if (failed(checkSizeLimits(loc, type, what)))
+    return failure();
+  return type;
 }
 
 bool allPositive(ArrayRef<int64_t> v) {
@@ -69,9 +87,19 @@ bool allNonNegative(ArrayRef<int64_t> v) {
   return llvm::all_of(v, [](int64_t x) { return x >= 0; });
 }
 
+bool allBounded(ArrayRef<int64_t> v) {
+  return llvm::all_of(v, [](int64_t x) { return x <= kMaxDimSize; });
+}
+
 LogicalResult checkWindowAttrs(OptLoc loc, ArrayRef<int64_t> strides,
                                ArrayRef<int64_t> pads,
                                ArrayRef<int64_t> dilations) {
+  if (!allBounded(strides) || !allBounded(pads) || !allBounded(dilations))
+    return (Failer(loc) << "strides " << shapeStr(strides) << ", pads "
+                        << shapeStr(pads) << " and dilations "
+                        << shapeStr(dilations) << " must be at most "
+                        << kMaxDimSize,
+            failure());
   if (strides.size() != 2 || !allPositive(strides))
     return (Failer(loc) << "strides must be two positive integers, got "
                         << shapeStr(strides),
@@ -88,6 +116,59 @@ LogicalResult checkWindowAttrs(OptLoc loc, ArrayRef<int64_t> strides,
   return success();
 }
 } // namespace
+
+std::optional<int64_t> mlir::cnn::checkedNumElements(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || d > kMaxDimSize)
+      return std::nullopt;
+    std::optional<int64_t> p = llvm::checkedMul(n, d);
+    if (!p || *p > kMaxTensorElements)
+      return std::nullopt;
+    n = *p;
+  }
+  return n;
+}
+
+LogicalResult mlir::cnn::checkSizeLimits(OptLoc loc, Type type,
+                                         StringRef what) {
+  auto shaped = dyn_cast_or_null<ShapedType>(type);
+  if (!shaped || !shaped.hasRank())
+    return success();
+  // Dynamic dims are not sizes yet; the static ones must still be sane.
+  SmallVector<int64_t> dims;
+  for (int64_t d : shaped.getShape())
+    if (!ShapedType::isDynamic(d))
+      dims.push_back(d);
+  for (int64_t d : dims)
+    if (d > kMaxDimSize)
+      return (Failer(loc) << what << " of shape " << shapeStr(shaped.getShape())
+                          << " has a dimension over the limit of "
+                          << kMaxDimSize,
+              failure());
+  if (!checkedNumElements(dims))
+    return (Failer(loc) << what << " of shape " << shapeStr(shaped.getShape())
+                        << " has more than " << kMaxTensorElements
+                        << " elements (2^36), the limit of one tensor",
+            failure());
+  return success();
+}
+
+LogicalResult mlir::cnn::checkSizeLimits(Operation *root) {
+  WalkResult walk = root->walk([&](Operation *op) {
+    for (Value v : op->getResults())
+      if (failed(checkSizeLimits(op->getLoc(), v.getType(), "value")))
+        return WalkResult::interrupt();
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument arg : block.getArguments())
+          if (failed(checkSizeLimits(op->getLoc(), arg.getType(),
+                                     "block argument")))
+            return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return failure(walk.wasInterrupted());
+}
 
 std::string mlir::cnn::formatShape(ArrayRef<int64_t> shape) {
   std::string s;
@@ -159,7 +240,20 @@ mlir::cnn::inferConv2DType(OptLoc loc, Type inputT, Type weightT, Type biasT,
                          << ") is larger than the padded input "
                          << shapeStr(x) << " with pads " << shapeStr(pads);
   }
-  return RankedTensorType::get(out, input->getElementType());
+  auto type = result(loc, out, input->getElementType(), "conv output");
+  if (failed(type))
+    return failure();
+  // Multiply-adds: output elements x (input channels per group x kernel).
+  std::optional<int64_t> perOutput = checkedNumElements(w.drop_front());
+  std::optional<int64_t> macs =
+      perOutput ? llvm::checkedMul(type->getNumElements(), *perOutput)
+                : std::nullopt;
+  if (!macs || *macs > kMaxLayerMACs)
+    return Failer(loc) << "conv of input " << shapeStr(x) << " and weight "
+                       << shapeStr(w) << " to output " << shapeStr(out)
+                       << " takes more than " << kMaxLayerMACs
+                       << " multiply-adds (2^50), the limit of one layer";
+  return type;
 }
 
 FailureOr<RankedTensorType>
@@ -189,7 +283,7 @@ mlir::cnn::inferPool2DType(OptLoc loc, Type inputT, ArrayRef<int64_t> kernel,
                          << " is larger than the padded input " << shapeStr(x)
                          << " with pads " << shapeStr(pads);
   }
-  return RankedTensorType::get(out, input->getElementType());
+  return result(loc, out, input->getElementType(), "pool output");
 }
 
 FailureOr<RankedTensorType> mlir::cnn::inferGlobalPoolType(OptLoc loc,
@@ -221,7 +315,7 @@ mlir::cnn::inferBroadcastType(OptLoc loc, Type lhsT, Type rhsT) {
                          << " do not broadcast";
     out[i] = std::max(da, db);
   }
-  return RankedTensorType::get(out, lhs->getElementType());
+  return result(loc, out, lhs->getElementType(), "broadcast result");
 }
 
 FailureOr<RankedTensorType>
@@ -264,7 +358,15 @@ FailureOr<RankedTensorType> mlir::cnn::inferDenseType(OptLoc loc, Type aT,
     return Failer(loc) << "inner dimensions differ: input " << shapeStr(*a)
                        << (transposeA ? " (transposed)" : "") << " and weight "
                        << shapeStr(*b) << (transposeB ? " (transposed)" : "");
-  auto out = RankedTensorType::get({m, n}, a->getElementType());
+  auto outOr = result(loc, {m, n}, a->getElementType(), "dense output");
+  if (failed(outOr))
+    return failure();
+  RankedTensorType out = *outOr;
+  std::optional<int64_t> macs = llvm::checkedMul(out.getNumElements(), k);
+  if (!macs || *macs > kMaxLayerMACs)
+    return Failer(loc) << "dense of " << shapeStr(*a) << " and "
+                       << shapeStr(*b) << " takes more than " << kMaxLayerMACs
+                       << " multiply-adds (2^50), the limit of one layer";
   if (biasT) {
     auto bias = checkTensor(loc, biasT, "dense bias");
     if (failed(bias))
@@ -300,9 +402,10 @@ mlir::cnn::inferConcatType(OptLoc loc, TypeRange inputs, int64_t axis) {
     if (!ok)
       return Failer(loc) << "concat inputs " << shapeStr(*first) << " and "
                          << shapeStr(*in) << " differ outside axis " << axis;
-    out[axis] += in->getDimSize(axis);
+    // Each summand is at most kMaxDimSize: no overflow before the check.
+    out[axis] = std::min(out[axis] + in->getDimSize(axis), kMaxDimSize + 1);
   }
-  return RankedTensorType::get(out, first->getElementType());
+  return result(loc, out, first->getElementType(), "concat output");
 }
 
 FailureOr<RankedTensorType>
@@ -317,7 +420,7 @@ mlir::cnn::inferFlattenType(OptLoc loc, Type inputT, int64_t axis) {
   int64_t outer = 1, inner = 1;
   for (int64_t i = 0; i < (int64_t)s.size(); ++i)
     (i < axis ? outer : inner) *= s[i];
-  return RankedTensorType::get({outer, inner}, input->getElementType());
+  return result(loc, {outer, inner}, input->getElementType(), "flatten output");
 }
 
 FailureOr<RankedTensorType>
@@ -328,14 +431,14 @@ mlir::cnn::inferReshapeType(OptLoc loc, Type inputT, ArrayRef<int64_t> shape) {
   if (!allPositive(shape))
     return Failer(loc) << "reshape target " << shapeStr(shape)
                        << " must have positive dimensions";
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  if (n != input->getNumElements())
+  std::optional<int64_t> n = checkedNumElements(shape);
+  if (!n || *n != input->getNumElements())
     return Failer(loc) << "cannot reshape " << shapeStr(*input) << " ("
                        << input->getNumElements() << " elements) to "
-                       << shapeStr(shape) << " (" << n << " elements)";
-  return RankedTensorType::get(shape, input->getElementType());
+                       << shapeStr(shape) << " ("
+                       << (n ? std::to_string(*n) : std::string("too many"))
+                       << " elements)";
+  return result(loc, shape, input->getElementType(), "reshape output");
 }
 
 FailureOr<RankedTensorType> mlir::cnn::inferPadType(OptLoc loc, Type inputT,
@@ -345,9 +448,11 @@ FailureOr<RankedTensorType> mlir::cnn::inferPadType(OptLoc loc, Type inputT,
   if (failed(input))
     return failure();
   int64_t rank = input->getRank();
-  if ((int64_t)pads.size() != 2 * rank || !allNonNegative(pads))
+  if ((int64_t)pads.size() != 2 * rank || !allNonNegative(pads) ||
+      !allBounded(pads))
     return Failer(loc) << "pads must be " << 2 * rank
-                       << " non-negative integers for input "
+                       << " non-negative integers (at most " << kMaxDimSize
+                       << ") for input "
                        << shapeStr(*input) << ", got " << shapeStr(pads);
   if (mode != "constant" && mode != "reflect" && mode != "edge")
     return Failer(loc) << "unknown pad mode '" << mode
@@ -360,7 +465,7 @@ FailureOr<RankedTensorType> mlir::cnn::inferPadType(OptLoc loc, Type inputT,
                          << shapeStr(*input);
     out[i] += pads[i] + pads[i + rank];
   }
-  return RankedTensorType::get(out, input->getElementType());
+  return result(loc, out, input->getElementType(), "pad output");
 }
 
 FailureOr<RankedTensorType> mlir::cnn::inferLRNType(OptLoc loc, Type inputT,

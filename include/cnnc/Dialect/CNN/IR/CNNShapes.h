@@ -21,6 +21,29 @@ using OptLoc = std::optional<Location>;
 /// "[1, 3, 224, 224]": how every cnnc message shows a shape.
 std::string formatShape(ArrayRef<int64_t> shape);
 
+/// Size limits of the cnn dialect. No CNN comes near them; they keep every
+/// size product of the compiler (elements, bytes, multiply-adds, and those
+/// times a small factor) far from the range of int64_t, so that passes after
+/// the frontends can use plain arithmetic on verified shapes.
+constexpr int64_t kMaxDimSize = (int64_t(1) << 31) - 1;
+/// 2^36 elements: 256 GiB of f32 in one tensor.
+constexpr int64_t kMaxTensorElements = int64_t(1) << 36;
+/// 2^50 multiply-adds in one layer (about 10^15).
+constexpr int64_t kMaxLayerMACs = int64_t(1) << 50;
+
+/// The element count of `shape`, or nullopt when a dim is negative or over
+/// kMaxDimSize, or the count is over kMaxTensorElements (checked products:
+/// no overflow whatever the dims).
+std::optional<int64_t> checkedNumElements(ArrayRef<int64_t> shape);
+
+/// Checks one statically shaped type (tensor, memref, vector; others pass)
+/// against the limits above; the error at `loc` names `what`.
+LogicalResult checkSizeLimits(OptLoc loc, Type type, StringRef what);
+
+/// Checks the type of every value defined in `root` (results and block
+/// arguments), for inputs that reach the compiler below the cnn level.
+LogicalResult checkSizeLimits(Operation *root);
+
 /// Output extent of a sliding window along one spatial dimension, or a
 /// negative value when the (dilated) window does not fit the padded input.
 int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
