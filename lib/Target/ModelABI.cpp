@@ -129,6 +129,11 @@ static FailureOr<Signature> parseSignature(ModuleOp module) {
       auto name = checkName(entry.get("name"), where + ".name");
       if (failed(name))
         return failure();
+      // Hosts bind tensors by name (cnnrt_find_input, cnnc-run --input).
+      for (auto [j, other] : llvm::enumerate(entries))
+        if (other.name == *name)
+          return error() << where << ".name: '" << *name << "' repeats "
+                         << key << "[" << j << "].name";
       auto shape = dyn_cast_or_null<DenseI64ArrayAttr>(entry.get("shape"));
       if (!shape)
         return error() << where << ".shape: expected array<i64: ...>, got "
