@@ -18,6 +18,7 @@
 
 __thread CnnrtRun *cnnrtCurrentRun;
 __thread jmp_buf *cnnrtCurrentJump;
+__thread int64_t cnnrtCurrentLayer = -1;
 
 struct CnnrtBlock {
   CnnrtBlock *prev, *next;
@@ -53,7 +54,7 @@ _Noreturn static void failAllocation(uint64_t bytes) {
   int expected = 0;
   if (atomic_compare_exchange_strong(&run->failed, &expected, 1)) {
     run->failedBytes = bytes;
-    run->failedLayer = run->layer;
+    run->failedLayer = cnnrtCurrentLayer;
   }
   longjmp(*target, 1);
 }

@@ -32,7 +32,6 @@ typedef struct CnnrtRun {
   atomic_int failed;         /* an allocation failed; chunks do nothing */
   uint64_t failAt;           /* CNNC_TEST_FAIL_ALLOCATION, 0 when unset */
   atomic_uint_fast64_t allocations; /* counted only when failAt is set */
-  int64_t layer;             /* last layer marked (cnnrt_layer_mark), -1 */
   uint64_t failedBytes;      /* set by the first failing allocation */
   int64_t failedLayer;
 } CnnrtRun;
@@ -41,6 +40,11 @@ typedef struct CnnrtRun {
 extern __thread CnnrtRun *cnnrtCurrentRun;
 /* Where a failed allocation on the calling thread jumps to, or NULL. */
 extern __thread jmp_buf *cnnrtCurrentJump;
+/* The layer the calling thread works in (cnnrt_layer_mark on this thread,
+ * or the layer that started the parallel chunk it runs), -1 before the
+ * first. Per thread: a parallel loop over images marks layers on several
+ * threads at once. */
+extern __thread int64_t cnnrtCurrentLayer;
 
 /* Frees every allocation still recorded in `run` (after a failed run, once
  * no thread works for it any more). */

@@ -180,6 +180,7 @@ typedef struct Task {
   cnnrt_task_fn fn;
   void *ctx;
   CnnrtRun *run;
+  int64_t layer; /* of the thread that started the loop */
 } Task;
 
 /* Runs one chunk for the run of `task` on whatever thread the executor
@@ -192,13 +193,16 @@ static void runChunk(void *task, int64_t begin, int64_t end) {
     return;
   CnnrtRun *savedRun = cnnrtCurrentRun;
   jmp_buf *savedJump = cnnrtCurrentJump;
+  int64_t savedLayer = cnnrtCurrentLayer;
   jmp_buf here;
   cnnrtCurrentRun = t->run;
   cnnrtCurrentJump = &here;
+  cnnrtCurrentLayer = t->layer;
   if (setjmp(here) == 0)
     t->fn(t->ctx, begin, end);
   cnnrtCurrentRun = savedRun;
   cnnrtCurrentJump = savedJump;
+  cnnrtCurrentLayer = savedLayer;
 }
 
 void cnnrt_parallel_for(cnnrt_task_fn fn, void *ctx, int64_t begin,
@@ -211,7 +215,7 @@ void cnnrt_parallel_for(cnnrt_task_fn fn, void *ctx, int64_t begin,
     fn(ctx, begin, end);
     return;
   }
-  Task task = {fn, ctx, run};
+  Task task = {fn, ctx, run, cnnrtCurrentLayer};
   e->parallel_for(e->impl, runChunk, &task, begin, end);
   /* A chunk ran out of memory: end the run (or the enclosing chunk). */
   if (atomic_load_explicit(&run->failed, memory_order_acquire))
@@ -228,9 +232,7 @@ typedef struct Profile {
 static __thread Profile *currentProfile;
 
 void cnnrt_layer_mark(int64_t id) {
-  CnnrtRun *run = cnnrtCurrentRun;
-  if (run)
-    run->layer = id;
+  cnnrtCurrentLayer = id;
   Profile *p = currentProfile;
   if (!p)
     return;
@@ -340,7 +342,6 @@ static int run(const cnnrt_tensor *inputs, size_t num_inputs,
   atomic_init(&state.failed, 0);
   atomic_init(&state.allocations, 0);
   state.failAt = testFailAllocation();
-  state.layer = -1;
   state.failedLayer = -1;
 
   /* Saved and restored, so that a host calling a model from inside another
@@ -349,12 +350,14 @@ static int run(const cnnrt_tensor *inputs, size_t num_inputs,
   Profile *savedProfile = currentProfile;
   CnnrtRun *savedRun = cnnrtCurrentRun;
   jmp_buf *savedJump = cnnrtCurrentJump;
+  int64_t savedLayer = cnnrtCurrentLayer;
   Profile profile = {layer_seconds, sig->num_layers, -1, {0, 0}};
   jmp_buf failed;
   currentExecutor = executor;
   currentProfile = layer_seconds ? &profile : NULL;
   cnnrtCurrentRun = &state;
   cnnrtCurrentJump = &failed;
+  cnnrtCurrentLayer = -1;
   /* Only `state` (through pointers) changes between setjmp and a longjmp. */
   if (setjmp(failed) == 0) {
     cnnc_model_entry(buffers);
@@ -368,6 +371,7 @@ static int run(const cnnrt_tensor *inputs, size_t num_inputs,
   currentProfile = savedProfile;
   cnnrtCurrentRun = savedRun;
   cnnrtCurrentJump = savedJump;
+  cnnrtCurrentLayer = savedLayer;
 
   if (buffers != stackBuffers)
     free(buffers);

@@ -14,7 +14,9 @@
  *   - one library run from several host threads at once, on a pool of 2;
  *   - both libraries run side by side from several threads;
  *   - a run whose allocation fails (CNNC_TEST_FAIL_ALLOCATION) returns
- *     CNNRT_ERROR_OUT_OF_MEMORY, and the next run is right;
+ *     CNNRT_ERROR_OUT_OF_MEMORY, and the next run is right, for every
+ *     allocation of a run in turn, on a pool of 2 threads (a batch-4
+ *     library allocates in its parallel loop over images);
  *   - 10,000 runs (one in 50 of them failing an allocation) keep the
  *     resident set flat (with the failed runs' memory not freed, it grows
  *     by 2.5 MB);
@@ -137,6 +139,36 @@ static int mappings(const char *path) {
   return n;
 }
 
+/* Fails each allocation of a run in turn (1, 2, ... until a run makes
+ * fewer): every such run ends out of memory, and the next one is right. */
+static void oomSweep(const Lib *lib) {
+  float *scratch = (float *)malloc(lib->outputCount * sizeof(float));
+  cnnrt_error err;
+  int failed = 0, wrong = 0, n = 1;
+  for (;; ++n) {
+    char nth[16];
+    snprintf(nth, sizeof(nth), "%d", n);
+    setenv("CNNC_TEST_FAIL_ALLOCATION", nth, 1);
+    int code = runInto(lib, scratch, &err);
+    unsetenv("CNNC_TEST_FAIL_ALLOCATION");
+    if (code == CNNRT_OK)
+      break;
+    EXPECT(code == CNNRT_ERROR_OUT_OF_MEMORY, "allocation %d: %s: %s", n,
+           cnnrt_code_name(code), err.message);
+    failed += code == CNNRT_ERROR_OUT_OF_MEMORY;
+    wrong += !runMatches(lib, scratch);
+    if (n == 10000)
+      break;
+  }
+  EXPECT(failed > 0 && wrong == 0,
+         "%s: %d runs out of memory, %d next runs differed", lib->path, failed,
+         wrong);
+  printf("each allocation failing in turn: %d runs out of memory, every "
+         "next run matched (%d thread(s))\n",
+         failed, cnnrt_get_num_threads());
+  free(scratch);
+}
+
 typedef struct Worker {
   const Lib *libs[2];
   int numLibs;
@@ -249,6 +281,10 @@ int main(int argc, char **argv) {
   printf("failing allocation: %s: %s\n", cnnrt_code_name(code), err.message);
   unsetenv("CNNC_TEST_FAIL_ALLOCATION");
   EXPECT(runMatches(&a, scratch), "the run after a failed one differs");
+  free(scratch);
+  oomSweep(&a);
+  oomSweep(&b);
+  scratch = (float *)malloc(a.outputCount * sizeof(float));
 
   /* Soak: RSS before and after, past a warm-up. */
   for (int i = 0; i < 200; ++i)
