@@ -12,6 +12,9 @@
  *
  *===----------------------------------------------------------------------===*/
 
+/* pread, O_CLOEXEC. */
+#define _POSIX_C_SOURCE 200809L
+
 #include "ElfCheck.h"
 
 #include <elf.h>

@@ -27,6 +27,9 @@
  *
  *===----------------------------------------------------------------------===*/
 
+/* setenv, sysconf. */
+#define _POSIX_C_SOURCE 200809L
+
 #include "cnnrt/cnnrt.h"
 
 #include <dlfcn.h>
