@@ -86,7 +86,11 @@ LogicalResult mlir::cnnc::buildCPUPipeline(OpPassManager &pm,
        "canonicalize,cse,"
        "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
        "convert-vector-to-llvm,"
-       "finalize-memref-to-llvm{use-aligned-alloc},convert-math-to-llvm,convert-math-to-libm,"
+       // Heap allocations call the model stub (runtime/src/ModelAlloc.c),
+       // which records them so that a run whose allocation fails can free
+       // what it holds and return CNNRT_ERROR_OUT_OF_MEMORY.
+       "finalize-memref-to-llvm{use-aligned-alloc use-generic-functions},"
+       "convert-math-to-llvm,convert-math-to-libm,"
        "convert-arith-to-llvm,convert-index-to-llvm,"
        "convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
        "convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts,"

@@ -18,7 +18,8 @@ using namespace mlir;
 using namespace mlir::cnnc;
 
 LogicalResult addModelABI(ModuleOp module, llvm::Module &m,
-                          const TargetInfo &target);
+                          const TargetInfo &target,
+                          const llvm::TargetMachine &tm);
 
 FailureOr<std::unique_ptr<llvm::TargetMachine>>
 mlir::cnnc::createTargetMachine(const TargetInfo &target, std::string &error) {
@@ -60,8 +61,14 @@ mlir::cnnc::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &ctx,
     return module.emitError("translation to LLVM IR failed");
   m->setTargetTriple(tm.getTargetTriple());
   m->setDataLayout(tm.createDataLayout());
-  if (failed(addModelABI(module, *m, target)))
+  if (failed(addModelABI(module, *m, target, tm)))
     return failure();
+  // The model stub's allocation functions (runtime/src/ModelAlloc.c) return
+  // fresh memory, as malloc does: tell the optimizer.
+  for (const char *name :
+       {"_mlir_memref_to_llvm_alloc", "_mlir_memref_to_llvm_aligned_alloc"})
+    if (llvm::Function *f = m->getFunction(name))
+      f->addRetAttr(llvm::Attribute::NoAlias);
   // LLVM keeps generic x86-64-v4 code at 256 bits; cnnc's AVX-512 targets
   // mean 512-bit vectors.
   if (target.vectorBits >= 512)

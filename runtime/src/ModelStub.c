@@ -6,16 +6,25 @@
  * tensor counts, NULL data, dtype, rank, every dimension, and the layout.
  * A wrong shape would otherwise read or write out of bounds silently.
  *
+ * Before that, the host's CPU must have every ISA feature the generated code
+ * may use (HostFeatures.h): generated code for AVX-512 would otherwise die
+ * with SIGILL. While it runs, a failed allocation ends the run with
+ * CNNRT_ERROR_OUT_OF_MEMORY instead of a crash (ModelRun.h, ModelAlloc.c).
+ *
  * Constraints: C only (no libstdc++ in the model library), no global mutable
  * state (several threads and several loaded models may call in at once; the
- * one piece of state, the profile of a profiled run, is per thread), and
+ * state of a run lives on its caller's stack, reached through thread-locals;
+ * the one global, "the host has the features", only ever goes to 1), and
  * only the cnnrt_lib_* functions have default visibility; the model
  * library's version script (ModelExports.map) keeps everything else local.
  *
  *===----------------------------------------------------------------------===*/
 
 #include "cnnrt/cnnrt_abi.h"
+#include "HostFeatures.h"
+#include "ModelRun.h"
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,15 +174,52 @@ CNNRT_EXPORT const cnnrt_model_signature *cnnrt_lib_signature(void) {
 /* The executor of the run in progress on this thread, if any. */
 static __thread const cnnrt_executor *currentExecutor;
 
+/* A parallel loop body and the run it belongs to, as handed to an
+ * executor. */
+typedef struct Task {
+  cnnrt_task_fn fn;
+  void *ctx;
+  CnnrtRun *run;
+  int64_t layer; /* of the thread that started the loop */
+} Task;
+
+/* Runs one chunk for the run of `task` on whatever thread the executor
+ * chose: a chunk whose allocation fails comes back here (the jump target of
+ * this thread for the chunk's duration), and once one has failed the run's
+ * other chunks do nothing. */
+static void runChunk(void *task, int64_t begin, int64_t end) {
+  const Task *t = (const Task *)task;
+  if (atomic_load_explicit(&t->run->failed, memory_order_relaxed))
+    return;
+  CnnrtRun *savedRun = cnnrtCurrentRun;
+  jmp_buf *savedJump = cnnrtCurrentJump;
+  int64_t savedLayer = cnnrtCurrentLayer;
+  jmp_buf here;
+  cnnrtCurrentRun = t->run;
+  cnnrtCurrentJump = &here;
+  cnnrtCurrentLayer = t->layer;
+  if (setjmp(here) == 0)
+    t->fn(t->ctx, begin, end);
+  cnnrtCurrentRun = savedRun;
+  cnnrtCurrentJump = savedJump;
+  cnnrtCurrentLayer = savedLayer;
+}
+
 void cnnrt_parallel_for(cnnrt_task_fn fn, void *ctx, int64_t begin,
                         int64_t end) {
   if (begin >= end)
     return;
   const cnnrt_executor *e = currentExecutor;
-  if (e && e->parallel_for && end - begin > 1)
-    e->parallel_for(e->impl, fn, ctx, begin, end);
-  else
+  CnnrtRun *run = cnnrtCurrentRun;
+  if (!e || !e->parallel_for || end - begin <= 1 || !run || !cnnrtCurrentJump) {
     fn(ctx, begin, end);
+    return;
+  }
+  Task task = {fn, ctx, run, cnnrtCurrentLayer};
+  e->parallel_for(e->impl, runChunk, &task, begin, end);
+  /* A chunk ran out of memory: end the run (or the enclosing chunk). */
+  if (atomic_load_explicit(&run->failed, memory_order_acquire))
+    longjmp(*cnnrtCurrentJump, 1);
 }
 
 /* The profile of the profiled run in progress on this thread, if any. */
@@ -186,6 +232,7 @@ typedef struct Profile {
 static __thread Profile *currentProfile;
 
 void cnnrt_layer_mark(int64_t id) {
+  cnnrtCurrentLayer = id;
   Profile *p = currentProfile;
   if (!p)
     return;
@@ -198,6 +245,62 @@ void cnnrt_layer_mark(int64_t id) {
   p->since = now;
 }
 
+/* Whether this CPU has every ISA feature the generated code may use; the
+ * answer "yes" is kept (cpuid is slow in a VM), a refusal is recomputed for
+ * its message. */
+static int checkHost(cnnrt_error *err) {
+  static atomic_int hostOk;
+  if (atomic_load_explicit(&hostOk, memory_order_relaxed))
+    return CNNRT_OK;
+  const cnnrt_model_signature *sig = &cnnc_model_signature;
+  char missing[256];
+  if (!cnnrtHostHasFeatures(sig->required_features, missing,
+                            sizeof(missing))) {
+    setError(err,
+             "this CPU lacks instruction-set features that model '%s' was "
+             "compiled for: %s (library target: %s); recompile it with "
+             "--target=native on this machine or an older --target",
+             sig->model_name ? sig->model_name : "",
+             missing, sig->target ? sig->target : "unknown");
+    return CNNRT_ERROR_LOAD;
+  }
+  atomic_store_explicit(&hostOk, 1, memory_order_relaxed);
+  return CNNRT_OK;
+}
+
+/* CNNC_TEST_FAIL_ALLOCATION: the allocation of each run that fails (from
+ * 1), 0 when unset or invalid. */
+static uint64_t testFailAllocation(void) {
+  const char *env = getenv("CNNC_TEST_FAIL_ALLOCATION");
+  if (!env || !*env)
+    return 0;
+  char *end = NULL;
+  unsigned long long n = strtoull(env, &end, 10);
+  return end && *end == '\0' ? (uint64_t)n : 0;
+}
+
+/* Fills `err` for a run ended by a failed allocation: the bytes, and where
+ * (the layer, when the library has a layer table). */
+static void setOutOfMemory(const CnnrtRun *state, cnnrt_error *err) {
+  const cnnrt_model_signature *sig = &cnnc_model_signature;
+  int64_t layer = state->failedLayer;
+  char where[192] = "";
+  if (sig->num_layers > 0 && sig->layers) {
+    if (layer < 0)
+      snprintf(where, sizeof(where), " for its activations");
+    else if (layer >= sig->num_layers)
+      snprintf(where, sizeof(where), " after its last layer");
+    else
+      snprintf(where, sizeof(where), " in layer '%s'",
+               sig->layers[layer].name ? sig->layers[layer].name : "");
+  }
+  setError(err,
+           "out of memory: model '%s' could not allocate %llu bytes%s; the "
+           "run was abandoned and its memory freed",
+           sig->model_name ? sig->model_name : "",
+           (unsigned long long)state->failedBytes, where);
+}
+
 static int run(const cnnrt_tensor *inputs, size_t num_inputs,
                const cnnrt_tensor *outputs, size_t num_outputs,
                const cnnrt_executor *executor, double *layer_seconds,
@@ -206,8 +309,11 @@ static int run(const cnnrt_tensor *inputs, size_t num_inputs,
   if (err)
     err->message[0] = '\0';
 
-  int code = checkTensors("input", sig->inputs, sig->num_inputs, inputs,
-                          num_inputs, err);
+  int code = checkHost(err);
+  if (code != CNNRT_OK)
+    return code;
+  code = checkTensors("input", sig->inputs, sig->num_inputs, inputs,
+                      num_inputs, err);
   if (code != CNNRT_OK)
     return code;
   code = checkTensors("output", sig->outputs, sig->num_outputs, outputs,
@@ -230,20 +336,46 @@ static int run(const cnnrt_tensor *inputs, size_t num_inputs,
   for (size_t i = 0; i < num_outputs; ++i)
     buffers[num_inputs + i] = outputs[i].data;
 
+  CnnrtRun state;
+  memset(&state, 0, sizeof(state));
+  atomic_flag_clear(&state.lock);
+  atomic_init(&state.failed, 0);
+  atomic_init(&state.allocations, 0);
+  state.failAt = testFailAllocation();
+  state.failedLayer = -1;
+
   /* Saved and restored, so that a host calling a model from inside another
    * model's parallel task (it should not) still gets back what it had. */
   const cnnrt_executor *savedExecutor = currentExecutor;
   Profile *savedProfile = currentProfile;
+  CnnrtRun *savedRun = cnnrtCurrentRun;
+  jmp_buf *savedJump = cnnrtCurrentJump;
+  int64_t savedLayer = cnnrtCurrentLayer;
   Profile profile = {layer_seconds, sig->num_layers, -1, {0, 0}};
+  jmp_buf failed;
   currentExecutor = executor;
   currentProfile = layer_seconds ? &profile : NULL;
-  cnnc_model_entry(buffers);
+  cnnrtCurrentRun = &state;
+  cnnrtCurrentJump = &failed;
+  cnnrtCurrentLayer = -1;
+  /* Only `state` (through pointers) changes between setjmp and a longjmp. */
+  if (setjmp(failed) == 0) {
+    cnnc_model_entry(buffers);
+    code = CNNRT_OK;
+  } else {
+    cnnrtRunFreeAll(&state);
+    setOutOfMemory(&state, err);
+    code = CNNRT_ERROR_OUT_OF_MEMORY;
+  }
   currentExecutor = savedExecutor;
   currentProfile = savedProfile;
+  cnnrtCurrentRun = savedRun;
+  cnnrtCurrentJump = savedJump;
+  cnnrtCurrentLayer = savedLayer;
 
   if (buffers != stackBuffers)
     free(buffers);
-  return CNNRT_OK;
+  return code;
 }
 
 CNNRT_EXPORT int cnnrt_lib_run(const cnnrt_tensor *inputs, size_t num_inputs,

@@ -1,14 +1,18 @@
 /*===- Runtime.c - host-side loader for cnnc model libraries --------------===*
  *
  * Implements cnnrt.h on top of dlopen. The model library validates every run
- * itself (ModelStub.c), so this layer only finds the entry points, checks the
- * ABI version once at load time, and forwards calls with the process-wide
+ * itself (ModelStub.c), so this layer only checks the file (a whole ELF
+ * shared object for this machine, ElfCheck.c) before dlopen, finds the entry
+ * points, checks the ABI version and the host's ISA features (HostFeatures.h)
+ * once at load time, and forwards calls with the process-wide
  * thread pool (ThreadPool.c) as executor. All other state lives in the
  * cnnrt_model handle.
  *
  *===----------------------------------------------------------------------===*/
 
 #include "cnnrt/cnnrt.h"
+#include "ElfCheck.h"
+#include "HostFeatures.h"
 #include "ThreadPool.h"
 
 #include <dlfcn.h>
@@ -75,6 +79,17 @@ static int checkSignature(const cnnrt_model_signature *sig, const char *path,
     setError(err, "'%s': model library has a malformed signature", path);
     return CNNRT_ERROR_LOAD;
   }
+  char missing[256];
+  if (!cnnrtHostHasFeatures(sig->required_features, missing,
+                            sizeof(missing))) {
+    setError(err,
+             "cannot load model library '%s': this CPU lacks instruction-set "
+             "features the model was compiled for: %s (library target: %s); "
+             "recompile it with --target=native on this machine or an older "
+             "--target",
+             path, missing, sig->target ? sig->target : "unknown");
+    return CNNRT_ERROR_LOAD;
+  }
   return CNNRT_OK;
 }
 
@@ -99,6 +114,14 @@ int cnnrt_load(const char *path, cnnrt_model **out, cnnrt_error *err) {
   }
   if (!S_ISREG(st.st_mode)) {
     setError(err, "cannot load model library '%s': not a regular file", path);
+    return CNNRT_ERROR_LOAD;
+  }
+
+  /* dlopen trusts the file's headers: a truncated library dies with
+   * SIGBUS inside the loader. */
+  char why[384];
+  if (!cnnrtCheckElfFile(path, why, sizeof(why))) {
+    setError(err, "cannot load model library '%s': %s", path, why);
     return CNNRT_ERROR_LOAD;
   }
 

@@ -256,6 +256,36 @@ static void testStaticHelpers(void) {
   cnnrt_unload(NULL);
 }
 
+/* CNNC_TEST_FAIL_ALLOCATION: the fake model's first allocation is made on
+ * the calling thread, the others in the chunks of its parallel loop (on the
+ * pool's threads as well). Either failure ends the run with
+ * CNNRT_ERROR_OUT_OF_MEMORY naming the bytes, and the next run works. */
+static void testOutOfMemory(cnnrt_model *model) {
+  float x[4] = {1, 2, 3, 4}, y[4];
+  cnnrt_error err;
+  cnnrt_tensor in = makeTensor(x, kShape14, 2);
+  cnnrt_tensor out = makeTensor(y, kShape14, 2);
+  for (int threads = 1; threads <= 3; ++threads) {
+    EXPECT_CODE(cnnrt_set_num_threads(threads, &err), CNNRT_OK, "");
+    for (int i = 0; i < 50; ++i) {
+      setenv("CNNC_TEST_FAIL_ALLOCATION", "1", 1);
+      EXPECT_CODE(cnnrt_run(model, &in, 1, &out, 1, &err),
+                  CNNRT_ERROR_OUT_OF_MEMORY,
+                  "could not allocate 1024 bytes; the run was abandoned");
+      /* One chunk on one thread; on more, 4 chunks of one element, which
+       * allocate 2nd to 5th. */
+      char nth[8];
+      snprintf(nth, sizeof(nth), "%d", threads == 1 ? 2 : 2 + i % 4);
+      setenv("CNNC_TEST_FAIL_ALLOCATION", nth, 1);
+      EXPECT_CODE(cnnrt_run(model, &in, 1, &out, 1, &err),
+                  CNNRT_ERROR_OUT_OF_MEMORY,
+                  "out of memory: model 'fake_double' could not allocate");
+      unsetenv("CNNC_TEST_FAIL_ALLOCATION");
+      EXPECT(runOnce(model, (float)i));
+    }
+  }
+}
+
 /* The process-wide pool: sizes out of range are refused; every size runs
  * the fake model's parallel loop correctly. */
 static void testThreads(cnnrt_model *model) {
@@ -298,6 +328,7 @@ int main(int argc, char **argv) {
   EXPECT(runOnce(b, -3.5f));
   testValidation(a);
   testThreads(a);
+  testOutOfMemory(a);
 
   /* Both handles in use from two threads at once, with a two-thread pool:
    * one run's loops take the pool, the other's run on their callers. */

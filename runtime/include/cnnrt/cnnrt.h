@@ -32,9 +32,13 @@ typedef struct cnnrt_model cnnrt_model;
 /* Loads the model library at `path`. A path without '/' is taken relative to
  * the current directory, never searched on the system library path, so that
  * `cnnrt_load("libmodel.so", ...)` cannot pick up an unrelated library.
- * Fails with CNNRT_ERROR_LOAD when the file is missing, is not a cnnc model
- * library, or was built for a different CNNRT_ABI_VERSION; `*out` is then
- * NULL. */
+ * Fails with CNNRT_ERROR_LOAD when the file is missing, is not a complete
+ * ELF shared object for this machine (checked before dlopen: a truncated
+ * library would otherwise die with SIGBUS inside the loader), is not a cnnc
+ * model library, was built for a different CNNRT_ABI_VERSION, or needs
+ * instruction-set features this CPU lacks (the message names them; the
+ * environment variable CNNC_HOST_FEATURES_MASK="avx512f,..." hides host
+ * features, for tests); `*out` is then NULL. */
 CNNRT_API int cnnrt_load(const char *path, cnnrt_model **out, cnnrt_error *err);
 
 /* The model's inputs and outputs; valid until cnnrt_unload. NULL for a NULL
@@ -44,7 +48,10 @@ cnnrt_signature(const cnnrt_model *model);
 
 /* Runs the model. `inputs` and `outputs` are in signature order; each tensor
  * must match its signature entry exactly (dtype, rank, shape) and be dense
- * row-major. Nothing is run when a check fails. `err` may be NULL. */
+ * row-major. Nothing is run when a check fails. A run whose memory cannot
+ * be allocated returns CNNRT_ERROR_OUT_OF_MEMORY (the message names the bytes
+ * and the layer), having freed what it allocated; the model stays usable.
+ * `err` may be NULL. */
 CNNRT_API int cnnrt_run(cnnrt_model *model, const cnnrt_tensor *inputs,
                         size_t num_inputs, const cnnrt_tensor *outputs,
                         size_t num_outputs, cnnrt_error *err);

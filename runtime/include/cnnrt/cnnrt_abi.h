@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever anything in this header changes meaning. */
-#define CNNRT_ABI_VERSION 3u
+#define CNNRT_ABI_VERSION 4u
 
 /* Element types (ONNX TensorProto codes where one exists). */
 typedef enum cnnrt_dtype {
@@ -71,7 +71,21 @@ typedef struct cnnrt_model_signature {
   const char *target; /* e.g. "x86_64-unknown-linux-gnu znver5" */
   int32_t num_layers;
   const cnnrt_layer_info *layers;
+  /* Instruction-set features the code may use, LLVM's names separated by
+   * commas ("avx,avx2,fma,avx512f,..."; "" for none). The model stub
+   * refuses to run, and libcnnrt to load, a library on a host lacking any
+   * of them (see runtime/src/HostFeatures.h; CNNC_HOST_FEATURES_MASK). */
+  const char *required_features;
 } cnnrt_model_signature;
+
+/* The x86 features that cnnc records in `required_features` when the
+ * target enables them: the ones vector code may use, each checked by the
+ * runtime with cpuid. */
+#define CNNRT_X86_CHECKED_FEATURES                                             \
+  "sse3,ssse3,sse4.1,sse4.2,popcnt,movbe,lzcnt,bmi,bmi2,avx,f16c,fma,avx2,"    \
+  "avxvnni,avx512f,avx512dq,avx512cd,avx512bw,avx512vl,avx512ifma,"            \
+  "avx512vbmi,avx512vbmi2,avx512vnni,avx512bitalg,avx512vpopcntdq,"           \
+  "avx512bf16,avx512fp16"
 
 /* A tensor passed to a model: memref-descriptor fields plus dtype. `strides`
  * may be NULL for a dense row-major buffer (the only layout accepted now). */
@@ -115,11 +129,26 @@ void cnnrt_layer_mark(int64_t id);
 void cnnrt_parallel_for(cnnrt_task_fn fn, void *ctx, int64_t begin,
                         int64_t end);
 
+/* Every heap allocation of generated code (the activation arena, scratch
+ * buffers, also inside parallel loops): memref-to-llvm's generic allocation
+ * functions. They never return NULL: a failed allocation ends the run in
+ * progress, which frees what it allocated and returns
+ * CNNRT_ERROR_OUT_OF_MEMORY naming the bytes requested and the layer.
+ * Testing hook: CNNC_TEST_FAIL_ALLOCATION=N (read at the start of each run)
+ * makes the N-th allocation of every run fail, N counting from 1. */
+void *_mlir_memref_to_llvm_alloc(uint64_t size);
+void *_mlir_memref_to_llvm_aligned_alloc(uint64_t alignment, uint64_t size);
+void _mlir_memref_to_llvm_free(void *ptr);
+
 /*---- Exported by every model library (from the model stub) --------------*/
 
 uint32_t cnnrt_lib_abi_version(void);
 const cnnrt_model_signature *cnnrt_lib_signature(void);
-/* Validates counts, dtypes, ranks and shapes, then runs. `err` may be NULL. */
+/* Checks the host's ISA features (required_features; once per process),
+ * validates counts, dtypes, ranks and shapes, then runs. Returns
+ * CNNRT_ERROR_LOAD on a host lacking a required feature, and
+ * CNNRT_ERROR_OUT_OF_MEMORY when an allocation of the run fails (the library
+ * stays usable). `err` may be NULL. */
 int cnnrt_lib_run(const cnnrt_tensor *inputs, size_t num_inputs,
                   const cnnrt_tensor *outputs, size_t num_outputs,
                   cnnrt_error *err);
