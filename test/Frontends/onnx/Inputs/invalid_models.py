@@ -56,6 +56,12 @@ CASES["conv-2-outputs"] = model(
 CASES["relu-2-inputs"] = model([h.make_node("Relu", ["x", "x"], ["y"])])
 CASES["constant-input"] = model([h.make_node("Constant", ["x"], ["y"],
                                              value_float=1.0)])
+# Unsupported ops: the error names the node, the note its index and op type.
+CASES["unsupported-op-named"] = model(
+    [h.make_node("Relu", ["x"], ["t"], name="first"),
+     h.make_node("Celu", ["t"], ["y"], name="my_celu")])
+CASES["unsupported-domain"] = model(
+    [h.make_node("Relu", ["x"], ["y"], name="r", domain="com.example")])
 # BatchNormalization training_mode: refused at opset 15, unknown at opset 9.
 CASES["bn-training-mode"] = model([h.make_node(
     "BatchNormalization", list("xsbmv"), ["y"], training_mode=1)],
