@@ -120,6 +120,11 @@ LogicalResult mlir::cnnc::onnx_import::importDropout(OnnxNode &n) {
 }
 
 LogicalResult mlir::cnnc::onnx_import::importConstant(OnnxNode &n) {
+  // The op table has checked the attribute names; exactly one must be given.
+  if (n.proto.attribute_size() != 1)
+    return n.emitError() << "Constant must have exactly one value attribute, "
+                            "got "
+                         << n.proto.attribute_size();
   for (int i = 0; i < n.proto.attribute_size(); ++i) {
     AttributeProto &a = *n.proto.mutable_attribute(i);
     StringRef name = a.name();
@@ -540,6 +545,10 @@ LogicalResult mlir::cnnc::onnx_import::importReshape(OnnxNode &n) {
   if (failed(allowZero))
     return failure();
 
+  if (target.size() > kMaxRank)
+    return n.emitError() << "Reshape target has " << target.size()
+                         << " dimensions; cnnc supports tensors of rank up to "
+                         << kMaxRank;
   // 0 copies the input's dimension (unless allowzero), one -1 is inferred.
   SmallVector<int64_t> in = n.inputShape(0);
   SmallVector<int64_t> shape(target);

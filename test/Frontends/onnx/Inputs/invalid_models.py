@@ -62,6 +62,11 @@ CASES["unsupported-op-named"] = model(
      h.make_node("Celu", ["t"], ["y"], name="my_celu")])
 CASES["unsupported-domain"] = model(
     [h.make_node("Relu", ["x"], ["y"], name="r", domain="com.example")])
+CASES["constant-two-values"] = model(
+    [h.make_node("Constant", [], ["y"], value_float=1.0, value_int=2)])
+CASES["reshape-rank-20"] = model(
+    [h.make_node("Reshape", ["x", "s"], ["y"])],
+    inits=[h.make_tensor("s", T.INT64, [20], [1] * 4 + [4] * 2 + [1] * 14)])
 # BatchNormalization training_mode: refused at opset 15, unknown at opset 9.
 CASES["bn-training-mode"] = model([h.make_node(
     "BatchNormalization", list("xsbmv"), ["y"], training_mode=1)],
