@@ -227,7 +227,8 @@ public:
   /// Output `i` is the same tensor as input `j` (Identity, Dropout).
   void forwardInput(unsigned j, unsigned i);
 
-  /// Attributes. Each getter errors when the attribute has the wrong type.
+  /// Attributes. checkNode() has checked their names and types against the
+  /// op table; each getter still errors when the type is wrong.
   const ::onnx::AttributeProto *attr(StringRef name) const;
   bool hasAttr(StringRef name) const { return attr(name) != nullptr; }
   FailureOr<int64_t> intAttr(StringRef name, int64_t dflt) const;
@@ -298,8 +299,6 @@ LogicalResult importPad(OnnxNode &n);
 /// Returns the handler that imports it.
 FailureOr<NodeHandler> checkNode(const ::onnx::NodeProto &node, int64_t opset,
                                  Location loc);
-/// Whether some opset version of `opType` is supported.
-bool isSupportedOp(StringRef opType);
 
 //===----------------------------------------------------------------------===//
 // Limits

@@ -205,11 +205,6 @@ static const OpSchema *findSchema(StringRef opType, int64_t opset,
   return found;
 }
 
-bool mlir::cnnc::onnx_import::isSupportedOp(StringRef opType) {
-  return llvm::any_of(kSchemas,
-                      [&](const OpSchema &s) { return opType == s.opType; });
-}
-
 static std::string countRange(int lo, int hi) {
   if (hi < 0)
     return std::to_string(lo) + " or more";
