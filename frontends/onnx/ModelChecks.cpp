@@ -43,8 +43,8 @@ static std::string printable(StringRef name) {
 }
 
 LogicalResult mlir::cnnc::onnx_import::checkTensorSize(ArrayRef<int64_t> shape,
-                                                      Location loc,
-                                                      const Twine &what) {
+                                                       Location loc,
+                                                       const Twine &what) {
   if (shape.size() > kMaxRank)
     return emitError(loc) << what << " has rank " << shape.size()
                           << "; cnnc supports tensors of rank up to "
@@ -56,11 +56,9 @@ LogicalResult mlir::cnnc::onnx_import::checkTensorSize(ArrayRef<int64_t> shape,
                             << kMaxDimension << " (2^31 - 1)";
   std::optional<int64_t> n = numElementsOf(shape);
   int64_t bytes;
-  if (!n || llvm::MulOverflow(*n, int64_t(4), bytes) ||
-      bytes > kMaxTensorBytes)
+  if (!n || llvm::MulOverflow(*n, int64_t(4), bytes) || bytes > kMaxTensorBytes)
     return emitError(loc) << what << " of shape " << shapeString(shape)
-                          << " would take more than "
-                          << (kMaxTensorBytes >> 30)
+                          << " would take more than " << (kMaxTensorBytes >> 30)
                           << " GiB; cnnc refuses tensors that large";
   return success();
 }
@@ -81,10 +79,9 @@ LogicalResult GraphImporter::checkVersions(const ::onnx::ModelProto &model) {
   // A model that imports only other domains has no default-domain opset;
   // its first node is reported as an unsupported operator.
   if (domainOpsets.count("") && (opset < kMinOpset || opset > kMaxOpset))
-    return emitError(fileLoc)
-           << "default-domain opset " << opset
-           << " is not supported (cnnc supports opsets " << kMinOpset
-           << " to " << kMaxOpset << ")";
+    return emitError(fileLoc) << "default-domain opset " << opset
+                              << " is not supported (cnnc supports opsets "
+                              << kMinOpset << " to " << kMaxOpset << ")";
   return success();
 }
 
@@ -126,8 +123,8 @@ LogicalResult GraphImporter::checkNames(const ::onnx::GraphProto &graph) {
     Location loc = node.name().find('\0') == std::string::npos
                        ? nodeLocation(node, i)
                        : fileLoc;
-    std::string which = "node #" + std::to_string(i) + " (" +
-                        printable(node.op_type()) + ")";
+    std::string which =
+        "node #" + std::to_string(i) + " (" + printable(node.op_type()) + ")";
     if (failed(checkName(node.name(), loc, which + " name")) ||
         failed(checkName(node.op_type(), loc, which + " op type")) ||
         failed(checkName(node.domain(), loc, which + " domain")))
@@ -137,10 +134,9 @@ LogicalResult GraphImporter::checkNames(const ::onnx::GraphProto &graph) {
     if (!node.name().empty()) {
       auto [it, inserted] = nodeNames.try_emplace(node.name(), i);
       if (!inserted)
-        return emitError(loc)
-               << "nodes #" << it->second << " and #" << i
-               << " have the same name '" << node.name()
-               << "' (node names must be unique in a graph)";
+        return emitError(loc) << "nodes #" << it->second << " and #" << i
+                              << " have the same name '" << node.name()
+                              << "' (node names must be unique in a graph)";
     }
     for (const std::string &in : node.input())
       if (failed(checkName(in, loc, which + " input")))
@@ -185,8 +181,9 @@ LogicalResult GraphImporter::loadExternalData(TensorProto &t) {
 
   // The location is a relative path inside the model's folder.
   if (location.empty())
-    return emitError(fileLoc) << what << " has external data without a "
-                                         "location";
+    return emitError(fileLoc) << what
+                              << " has external data without a "
+                                 "location";
   if (failed(checkName(location, fileLoc, what + " external data location")))
     return failure();
   auto refuse = [&](const Twine &why) {
@@ -213,8 +210,8 @@ LogicalResult GraphImporter::loadExternalData(TensorProto &t) {
   SmallString<256> realDir, realFile, file(dir);
   if (std::error_code ec = llvm::sys::fs::real_path(dir, realDir))
     return emitError(fileLoc) << "cannot read external data of " << what
-                              << ": cannot resolve the model's folder '"
-                              << dir << "': " << ec.message();
+                              << ": cannot resolve the model's folder '" << dir
+                              << "': " << ec.message();
   llvm::sys::path::append(file, location);
   if (std::error_code ec = llvm::sys::fs::real_path(file, realFile))
     return emitError(fileLoc) << "cannot read external data of " << what
@@ -244,10 +241,10 @@ LogicalResult GraphImporter::loadExternalData(TensorProto &t) {
                               << " and type " << dataTypeName(t.data_type())
                               << " cannot be read from external data";
   if (need > kMaxTensorBytes)
-    return emitError(fileLoc) << what << " of shape " << shapeString(dims)
-                              << " takes " << need << " bytes, more than "
-                              << (kMaxTensorBytes >> 30)
-                              << " GiB; cnnc refuses tensors that large";
+    return emitError(fileLoc)
+           << what << " of shape " << shapeString(dims) << " takes " << need
+           << " bytes, more than " << (kMaxTensorBytes >> 30)
+           << " GiB; cnnc refuses tensors that large";
   int64_t start = offset.value_or(0);
   if ((uint64_t)start > fileSize)
     return emitError(fileLoc) << what << " has external data offset " << start

@@ -156,9 +156,8 @@ GraphImporter::inputType(const ::onnx::ValueInfoProto &vi) {
              << "the shape " << shapeString(shape) << " given for graph input '"
              << name << "' has rank " << shape.size()
              << " but the model declares rank " << tt.shape().dim_size();
-    if (failed(checkTensorSize(shape, fileLoc,
-                               "the shape given for graph input '" + name +
-                                   "'")))
+    if (failed(checkTensorSize(
+            shape, fileLoc, "the shape given for graph input '" + name + "'")))
       return failure();
     return RankedTensorType::get(shape, f32);
   }
@@ -193,8 +192,8 @@ GraphImporter::inputType(const ::onnx::ValueInfoProto &vi) {
                << "' has a non-positive dimension (shape " << declared << ")";
       if (d.dim_value() > kMaxDimension)
         return emitError(fileLoc)
-               << "graph input '" << name << "' has dimension "
-               << d.dim_value() << " at index " << i << " (shape " << declared
+               << "graph input '" << name << "' has dimension " << d.dim_value()
+               << " at index " << i << " (shape " << declared
                << "), above the limit " << kMaxDimension << " (2^31 - 1)";
       shape.push_back(d.dim_value());
       continue;
@@ -260,8 +259,7 @@ GraphImporter::inputTypes(const ::onnx::GraphProto &graph,
   return types;
 }
 
-Location GraphImporter::nodeLocation(const ::onnx::NodeProto &node,
-                                     int index) {
+Location GraphImporter::nodeLocation(const ::onnx::NodeProto &node, int index) {
   std::string name = node.name().empty()
                          ? node.op_type() + "_" + std::to_string(index)
                          : node.name();
@@ -327,8 +325,7 @@ LogicalResult GraphImporter::importNode(::onnx::NodeProto &node, int index) {
     const std::string &out = node.output(i);
     if (ValueEntry *e = out.empty() ? nullptr : lookup(out)) {
       SmallVector<int64_t> shape = getShape(*e);
-      if (failed(checkTensorSize(shape, loc,
-                                 opType + " output '" + out + "'")))
+      if (failed(checkTensorSize(shape, loc, opType + " output '" + out + "'")))
         return failure();
     }
     if (out.empty() || env.count(out) || !usedNames.contains(out))

@@ -229,21 +229,21 @@ static LogicalResult checkAttributes(const ::onnx::NodeProto &node,
     if (name.empty())
       return emitError(loc) << op << " has an attribute without a name";
     if (name.contains('\0'))
-      return emitError(loc) << op << " has an attribute whose name holds a "
-                                     "NUL byte";
+      return emitError(loc) << op
+                            << " has an attribute whose name holds a "
+                               "NUL byte";
     if (!seen.insert(name).second)
-      return emitError(loc) << op << " attribute '" << name
-                            << "' is given more than once";
+      return emitError(loc)
+             << op << " attribute '" << name << "' is given more than once";
     if (!a.ref_attr_name().empty())
-      return emitError(loc) << op << " attribute '" << name
-                            << "' refers to a function attribute ('"
-                            << a.ref_attr_name()
-                            << "'), which is only allowed inside functions";
+      return emitError(loc)
+             << op << " attribute '" << name
+             << "' refers to a function attribute ('" << a.ref_attr_name()
+             << "'), which is only allowed inside functions";
     AttributeProto::AttributeType want = attrType(schema, name);
     if (want == AttributeProto::UNDEFINED) {
-      auto diag = emitError(loc) << op << " has no attribute '" << name
-                                 << "' (" << versionName(schema, opset)
-                                 << ", has ";
+      auto diag = emitError(loc) << op << " has no attribute '" << name << "' ("
+                                 << versionName(schema, opset) << ", has ";
       SmallVector<StringRef> words;
       StringRef(schema.attrs).split(words, ' ', -1, /*KeepEmpty=*/false);
       if (words.empty())
@@ -259,13 +259,13 @@ static LogicalResult checkAttributes(const ::onnx::NodeProto &node,
                                "UNDEFINED); expected "
                             << typeName(want);
     if (a.type() != want)
-      return emitError(loc) << op << " attribute '" << name << "' has type "
-                            << typeName(a.type()) << "; expected "
-                            << typeName(want);
-    if (a.type() == AttributeProto::STRING && a.s().find('\0') !=
-                                                  std::string::npos)
-      return emitError(loc) << op << " attribute '" << name
-                            << "' holds a NUL byte";
+      return emitError(loc)
+             << op << " attribute '" << name << "' has type "
+             << typeName(a.type()) << "; expected " << typeName(want);
+    if (a.type() == AttributeProto::STRING &&
+        a.s().find('\0') != std::string::npos)
+      return emitError(loc)
+             << op << " attribute '" << name << "' holds a NUL byte";
     for (const auto &size : kSizeAttrs) {
       if (name != size.name)
         continue;
@@ -275,23 +275,22 @@ static LogicalResult checkAttributes(const ::onnx::NodeProto &node,
       else
         values.assign(a.ints().begin(), a.ints().end());
       if (values.size() > kMaxRank)
-        return emitError(loc) << op << " attribute '" << name << "' has "
-                              << values.size() << " values; at most "
-                              << kMaxRank << " are supported";
+        return emitError(loc)
+               << op << " attribute '" << name << "' has " << values.size()
+               << " values; at most " << kMaxRank << " are supported";
       for (int64_t v : values)
         if (v < size.min || v > kMaxDimension)
-          return emitError(loc)
-                 << op << " attribute '" << name << "' value " << v
-                 << " is out of range: it must lie in [" << size.min << ", "
-                 << kMaxDimension << "]";
+          return emitError(loc) << op << " attribute '" << name << "' value "
+                                << v << " is out of range: it must lie in ["
+                                << size.min << ", " << kMaxDimension << "]";
     }
   }
   return success();
 }
 
 FailureOr<NodeHandler>
-mlir::cnnc::onnx_import::checkNode(const ::onnx::NodeProto &node,
-                                   int64_t opset, Location loc) {
+mlir::cnnc::onnx_import::checkNode(const ::onnx::NodeProto &node, int64_t opset,
+                                   Location loc) {
   StringRef op = node.op_type();
   int64_t until, first;
   const OpSchema *schema = findSchema(op, opset, until, first);
@@ -299,9 +298,8 @@ mlir::cnnc::onnx_import::checkNode(const ::onnx::NodeProto &node,
     if (first)
       return emitError(loc) << op << " is not defined in opset " << opset
                             << " (it appeared in opset " << first << ")";
-    return emitError(loc) << "unsupported operator '" << op
-                          << "' (domain '" << node.domain() << "', opset "
-                          << opset << ")";
+    return emitError(loc) << "unsupported operator '" << op << "' (domain '"
+                          << node.domain() << "', opset " << opset << ")";
   }
   if (!schema->handler) {
     auto diag = emitError(loc) << op << "-" << schema->since
@@ -325,8 +323,7 @@ mlir::cnnc::onnx_import::checkNode(const ::onnx::NodeProto &node,
     return emitError(loc) << op << " has " << numOut << " output"
                           << (numOut == 1 ? "" : "s") << "; "
                           << versionName(*schema, opset) << ", produces "
-                          << countRange(schema->minOutputs,
-                                        schema->maxOutputs);
+                          << countRange(schema->minOutputs, schema->maxOutputs);
   if (failed(checkAttributes(node, *schema, opset, loc)))
     return failure();
   return schema->handler;
