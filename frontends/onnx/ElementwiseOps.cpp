@@ -11,6 +11,8 @@
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
 #include "cnnc/Dialect/CNN/IR/CNNShapes.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <limits>
 
 using namespace mlir;
@@ -39,29 +41,40 @@ static LogicalResult foldIntBinary(OnnxNode &n, const HostTensor &a,
                            << shapeString(b.shape) << " does not broadcast";
     shape[i] = sa[i] == 1 ? sb[i] : sa[i];
   }
-  int64_t total = numElementsOf(shape).value_or(0);
-  std::vector<int64_t> out(total);
+  std::optional<int64_t> total = numElementsOf(shape);
+  if (!total || *total > kMaxFoldedElements)
+    return n.emitError() << n.opType() << " of constants would produce shape "
+                         << shapeString(shape) << ", too large to fold ("
+                         << kMaxFoldedElements << " elements at most)";
+  std::vector<int64_t> out(*total);
   StringRef op = n.opType();
   SmallVector<int64_t> idx(rank, 0);
-  for (int64_t flat = 0; flat < total; ++flat) {
+  for (int64_t flat = 0; flat < *total; ++flat) {
     int64_t ia = 0, ib = 0;
     for (size_t d = 0; d < rank; ++d) {
       ia = ia * sa[d] + (sa[d] == 1 ? 0 : idx[d]);
       ib = ib * sb[d] + (sb[d] == 1 ? 0 : idx[d]);
     }
     int64_t x = a.ints[ia], y = b.ints[ib];
-    if (op == "Add")
-      out[flat] = x + y;
-    else if (op == "Sub")
-      out[flat] = x - y;
-    else if (op == "Mul")
-      out[flat] = x * y;
-    else {
+    bool overflow;
+    if (op == "Add") {
+      overflow = llvm::AddOverflow(x, y, out[flat]);
+    } else if (op == "Sub") {
+      overflow = llvm::SubOverflow(x, y, out[flat]);
+    } else if (op == "Mul") {
+      overflow = llvm::MulOverflow(x, y, out[flat]);
+    } else {
       if (y == 0)
         return n.emitError() << "Div by zero in a shape computation on "
                                 "constants";
-      out[flat] = x / y;
+      overflow = x == std::numeric_limits<int64_t>::min() && y == -1;
+      if (!overflow)
+        out[flat] = x / y;
     }
+    if (overflow)
+      return n.emitError() << n.opType() << " of " << x << " and " << y
+                           << " overflows int64 in a shape computation on "
+                              "constants";
     for (int64_t d = rank - 1; d >= 0; --d) {
       if (++idx[d] < shape[d])
         break;

@@ -12,6 +12,9 @@
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cmath>
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::cnnc::onnx_import;
 using ::onnx::TensorProto;
@@ -26,8 +29,19 @@ double HostTensor::getDouble(int64_t i) const {
   return isFloat() ? (double)floats[i] : (double)ints[i];
 }
 
+int64_t mlir::cnnc::onnx_import::saturatingToInt64(double v) {
+  // Out-of-range float-to-int conversions are undefined in C++.
+  if (std::isnan(v))
+    return 0;
+  if (v >= 9223372036854775807.0)
+    return std::numeric_limits<int64_t>::max();
+  if (v <= -9223372036854775808.0)
+    return std::numeric_limits<int64_t>::min();
+  return (int64_t)v;
+}
+
 int64_t HostTensor::getInt(int64_t i) const {
-  return isFloat() ? (int64_t)floats[i] : ints[i];
+  return isFloat() ? saturatingToInt64(floats[i]) : ints[i];
 }
 
 HostTensor HostTensor::fromInts(ArrayRef<int64_t> shape, std::vector<int64_t> v,
@@ -95,8 +109,7 @@ mlir::cnnc::onnx_import::numElementsOf(ArrayRef<int64_t> shape) {
   return n;
 }
 
-/// Bytes per element in raw_data; 0 for types without a fixed size.
-static int64_t elementByteSize(int32_t dataType) {
+int64_t mlir::cnnc::onnx_import::elementByteSize(int32_t dataType) {
   switch (dataType) {
   case TensorProto::UINT8:
   case TensorProto::INT8:

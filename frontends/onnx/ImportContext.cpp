@@ -340,8 +340,7 @@ FailureOr<int64_t> OnnxNode::intAttr(StringRef name, int64_t dflt) const {
   const AttributeProto *a = attr(name);
   if (!a)
     return dflt;
-  if (a->type() == AttributeProto::INT ||
-      (a->type() == AttributeProto::UNDEFINED && a->has_i()))
+  if (a->type() == AttributeProto::INT)
     return a->i();
   return emitError() << opType() << " attribute '" << name
                      << "' must be an int";
@@ -351,12 +350,8 @@ FailureOr<float> OnnxNode::floatAttr(StringRef name, float dflt) const {
   const AttributeProto *a = attr(name);
   if (!a)
     return dflt;
-  if (a->type() == AttributeProto::FLOAT ||
-      (a->type() == AttributeProto::UNDEFINED && a->has_f()))
+  if (a->type() == AttributeProto::FLOAT)
     return a->f();
-  // The textual syntax writes `alpha = 1` as an int.
-  if (a->type() == AttributeProto::INT)
-    return (float)a->i();
   return emitError() << opType() << " attribute '" << name
                      << "' must be a float";
 }
@@ -366,8 +361,7 @@ FailureOr<std::string> OnnxNode::stringAttr(StringRef name,
   const AttributeProto *a = attr(name);
   if (!a)
     return dflt.str();
-  if (a->type() == AttributeProto::STRING ||
-      (a->type() == AttributeProto::UNDEFINED && a->has_s()))
+  if (a->type() == AttributeProto::STRING)
     return a->s();
   return emitError() << opType() << " attribute '" << name
                      << "' must be a string";
@@ -378,8 +372,7 @@ OnnxNode::intsAttr(StringRef name, ArrayRef<int64_t> dflt) const {
   const AttributeProto *a = attr(name);
   if (!a)
     return SmallVector<int64_t>(dflt);
-  if (a->type() == AttributeProto::INTS ||
-      (a->type() == AttributeProto::UNDEFINED && a->ints_size() > 0))
+  if (a->type() == AttributeProto::INTS)
     return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
   return emitError() << opType() << " attribute '" << name
                      << "' must be a list of ints";
@@ -389,12 +382,8 @@ FailureOr<SmallVector<float>> OnnxNode::floatsAttr(StringRef name) const {
   const AttributeProto *a = attr(name);
   if (!a)
     return SmallVector<float>();
-  if (a->type() == AttributeProto::FLOATS ||
-      (a->type() == AttributeProto::UNDEFINED && a->floats_size() > 0))
+  if (a->type() == AttributeProto::FLOATS)
     return SmallVector<float>(a->floats().begin(), a->floats().end());
-  if (a->type() == AttributeProto::INTS)
-    return llvm::to_vector(
-        llvm::map_range(a->ints(), [](int64_t v) { return (float)v; }));
   return emitError() << opType() << " attribute '" << name
                      << "' must be a list of floats";
 }

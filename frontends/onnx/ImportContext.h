@@ -63,6 +63,8 @@ struct HostTensor {
                                int32_t dataType = ::onnx::TensorProto::FLOAT);
 };
 
+/// `v` rounded toward zero, saturated to the int64 range; 0 for NaN.
+int64_t saturatingToInt64(double v);
 /// "FLOAT", "INT64", ... (the TensorProto enum name).
 std::string dataTypeName(int32_t dataType);
 /// Integer and bool types (stored as int64 on the host).
@@ -71,6 +73,8 @@ bool isIntegerDataType(int32_t dataType);
 bool isHostFloatDataType(int32_t dataType);
 /// "[3,3]".
 std::string shapeString(ArrayRef<int64_t> shape);
+/// Bytes per element in raw_data; 0 for types without a fixed size.
+int64_t elementByteSize(int32_t dataType);
 /// Product of `shape`, or nullopt on overflow or a negative dimension.
 std::optional<int64_t> numElementsOf(ArrayRef<int64_t> shape);
 
@@ -147,7 +151,13 @@ private:
                            ArrayRef<float> values, Location loc,
                            StringRef name);
   LogicalResult readOpsets(const ::onnx::ModelProto &model);
+  // ModelChecks.cpp
+  LogicalResult checkVersions(const ::onnx::ModelProto &model);
+  LogicalResult checkNames(const ::onnx::GraphProto &graph);
   LogicalResult loadExternalData(::onnx::TensorProto &t);
+  /// NameLoc(<node name or "<OpType>_<index>">, fileLoc).
+  Location nodeLocation(const ::onnx::NodeProto &node, int index);
+
   LogicalResult addInitializers(::onnx::GraphProto &graph);
   FailureOr<SmallVector<Type>> inputTypes(const ::onnx::GraphProto &graph,
                                           SmallVector<std::string> &names);
@@ -217,7 +227,8 @@ public:
   /// Output `i` is the same tensor as input `j` (Identity, Dropout).
   void forwardInput(unsigned j, unsigned i);
 
-  /// Attributes. Each getter errors when the attribute has the wrong type.
+  /// Attributes. checkNode() has checked their names and types against the
+  /// op table; each getter still errors when the type is wrong.
   const ::onnx::AttributeProto *attr(StringRef name) const;
   bool hasAttr(StringRef name) const { return attr(name) != nullptr; }
   FailureOr<int64_t> intAttr(StringRef name, int64_t dflt) const;
@@ -280,8 +291,33 @@ LogicalResult importFlatten(OnnxNode &n);
 LogicalResult importReshape(OnnxNode &n);
 LogicalResult importPad(OnnxNode &n);
 
-/// The handler of a default-domain op type, or null when unsupported.
-NodeHandler lookupHandler(StringRef opType);
+// OpSchemas.cpp
+
+/// Checks `node` (default domain) against the ONNX signature of its op at
+/// `opset`: the op is supported, its input and output counts, its
+/// attributes (known, each once, of the right type, sizes in range).
+/// Returns the handler that imports it.
+FailureOr<NodeHandler> checkNode(const ::onnx::NodeProto &node, int64_t opset,
+                                 Location loc);
+
+//===----------------------------------------------------------------------===//
+// Limits
+//===----------------------------------------------------------------------===//
+
+/// The largest dimension, pad, stride or kernel size accepted (2^31 - 1):
+/// int64 shape arithmetic on such values cannot overflow.
+constexpr int64_t kMaxDimension = (int64_t(1) << 31) - 1;
+/// The highest tensor rank accepted.
+constexpr size_t kMaxRank = 16;
+/// Host tensors (shape arithmetic) larger than this are not folded.
+constexpr int64_t kMaxFoldedElements = int64_t(1) << 26;
+/// The largest tensor, in bytes, that the importer lets through (16 GiB).
+constexpr int64_t kMaxTensorBytes = int64_t(16) << 30;
+
+/// Checks that a tensor of `shape` (f32 elements of 4 bytes) is within the
+/// limits above; `what` names it in the message ("graph input 'x'").
+LogicalResult checkTensorSize(ArrayRef<int64_t> shape, Location loc,
+                              const Twine &what);
 
 } // namespace mlir::cnnc::onnx_import
 

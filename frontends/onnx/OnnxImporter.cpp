@@ -35,50 +35,6 @@ using namespace mlir::cnnc;
 using namespace mlir::cnnc::onnx_import;
 using ::onnx::TensorProto;
 
-//===----------------------------------------------------------------------===//
-// Op table
-//===----------------------------------------------------------------------===//
-
-NodeHandler mlir::cnnc::onnx_import::lookupHandler(StringRef opType) {
-  return llvm::StringSwitch<NodeHandler>(opType)
-      .Case("Conv", importConv)
-      .Case("MaxPool", importMaxPool)
-      .Case("AveragePool", importAveragePool)
-      .Case("GlobalAveragePool", importGlobalAveragePool)
-      .Case("GlobalMaxPool", importGlobalMaxPool)
-      .Case("LRN", importLRN)
-      .Case("BatchNormalization", importBatchNormalization)
-      .Case("Gemm", importGemm)
-      .Case("MatMul", importMatMul)
-      .Case("Softmax", importSoftmax)
-      .Case("Add", importBinary)
-      .Case("Sub", importBinary)
-      .Case("Mul", importBinary)
-      .Case("Div", importBinary)
-      .Case("Relu", importRelu)
-      .Case("Sigmoid", importSigmoid)
-      .Case("Tanh", importTanh)
-      .Case("LeakyRelu", importLeakyRelu)
-      .Case("HardSigmoid", importHardSigmoid)
-      .Case("HardSwish", importHardSwish)
-      .Case("Clip", importClip)
-      .Case("Identity", importIdentity)
-      .Case("Dropout", importDropout)
-      .Case("Constant", importConstant)
-      .Case("Shape", importShape)
-      .Case("Gather", importGather)
-      .Case("Unsqueeze", importUnsqueeze)
-      .Case("Squeeze", importSqueeze)
-      .Case("Concat", importConcat)
-      .Case("Slice", importSlice)
-      .Case("Cast", importCast)
-      .Case("ConstantOfShape", importConstantOfShape)
-      .Case("Flatten", importFlatten)
-      .Case("Reshape", importReshape)
-      .Case("Pad", importPad)
-      .Default(nullptr);
-}
-
 /// Names of the optional outputs that cnnc does not compute, for messages.
 static StringRef outputName(StringRef opType, unsigned i) {
   if (opType == "MaxPool" && i == 1)
@@ -109,6 +65,9 @@ LogicalResult GraphImporter::readOpsets(const ::onnx::ModelProto &model) {
     std::string domain = o.domain();
     if (domain.empty() || domain == "ai.onnx") {
       domain.clear();
+      if (found)
+        return emitError(fileLoc) << "opset_import lists the default domain "
+                                     "more than once";
       opset = o.version();
       found = true;
     }
@@ -134,47 +93,6 @@ LogicalResult GraphImporter::readOpsets(const ::onnx::ModelProto &model) {
                 "(opset_import has no entry for domain '')";
     }
   }
-  if (opset < 1 || opset > 21)
-    return emitError(fileLoc) << "default-domain opset " << opset
-                              << " is not supported (cnnc supports opsets up "
-                                 "to 21)";
-  return success();
-}
-
-LogicalResult GraphImporter::loadExternalData(TensorProto &t) {
-  std::string location;
-  int64_t offset = 0, length = -1;
-  for (const auto &kv : t.external_data()) {
-    if (kv.key() == "location")
-      location = kv.value();
-    else if (kv.key() == "offset" || kv.key() == "length") {
-      int64_t v;
-      if (StringRef(kv.value()).getAsInteger(10, v) || v < 0)
-        return emitError(fileLoc)
-               << "initializer '" << t.name() << "' has an invalid external "
-               << kv.key() << " '" << kv.value() << "'";
-      (kv.key() == "offset" ? offset : length) = v;
-    }
-  }
-  if (location.empty() || llvm::sys::path::is_absolute(location))
-    return emitError(fileLoc) << "initializer '" << t.name()
-                              << "' has external data without a relative "
-                                 "location";
-  SmallString<256> file(llvm::sys::path::parent_path(path));
-  llvm::sys::path::append(file, location);
-  auto buf = length >= 0
-                 ? llvm::MemoryBuffer::getFileSlice(file, length, offset)
-                 : llvm::MemoryBuffer::getFile(file);
-  if (!buf)
-    return emitError(fileLoc)
-           << "cannot read external data of initializer '" << t.name()
-           << "' from '" << file << "': " << buf.getError().message();
-  StringRef bytes = (*buf)->getBuffer();
-  if (length < 0)
-    bytes = bytes.drop_front(std::min<uint64_t>(offset, bytes.size()));
-  t.set_raw_data(bytes.data(), bytes.size());
-  t.clear_external_data();
-  t.set_data_location(TensorProto::DEFAULT);
   return success();
 }
 
@@ -190,6 +108,15 @@ LogicalResult GraphImporter::addInitializers(::onnx::GraphProto &graph) {
     if (env.count(t.name()))
       return emitError(fileLoc)
              << "initializer '" << t.name() << "' is defined twice";
+    for (int64_t d : t.dims())
+      if (d < 0 || d > kMaxDimension)
+        return emitError(fileLoc)
+               << "initializer '" << t.name() << "' has dimension " << d
+               << ", outside [0, " << kMaxDimension << "]";
+    if (t.dims_size() > (int)kMaxRank)
+      return emitError(fileLoc) << "initializer '" << t.name() << "' has rank "
+                                << t.dims_size() << "; cnnc supports tensors "
+                                << "of rank up to " << kMaxRank;
     if (t.data_location() == TensorProto::EXTERNAL &&
         failed(loadExternalData(t)))
       return failure();
@@ -229,6 +156,9 @@ GraphImporter::inputType(const ::onnx::ValueInfoProto &vi) {
              << "the shape " << shapeString(shape) << " given for graph input '"
              << name << "' has rank " << shape.size()
              << " but the model declares rank " << tt.shape().dim_size();
+    if (failed(checkTensorSize(
+            shape, fileLoc, "the shape given for graph input '" + name + "'")))
+      return failure();
     return RankedTensorType::get(shape, f32);
   }
 
@@ -260,6 +190,11 @@ GraphImporter::inputType(const ::onnx::ValueInfoProto &vi) {
         return emitError(fileLoc)
                << "graph input '" << name
                << "' has a non-positive dimension (shape " << declared << ")";
+      if (d.dim_value() > kMaxDimension)
+        return emitError(fileLoc)
+               << "graph input '" << name << "' has dimension " << d.dim_value()
+               << " at index " << i << " (shape " << declared
+               << "), above the limit " << kMaxDimension << " (2^31 - 1)";
       shape.push_back(d.dim_value());
       continue;
     }
@@ -282,6 +217,8 @@ GraphImporter::inputType(const ::onnx::ValueInfoProto &vi) {
               "(OnnxImportOptions::inputShapes, --input-shape "
            << name << "=" << suggestion << ")";
   }
+  if (failed(checkTensorSize(shape, fileLoc, "graph input '" + name + "'")))
+    return failure();
   return RankedTensorType::get(shape, f32);
 }
 
@@ -322,11 +259,29 @@ GraphImporter::inputTypes(const ::onnx::GraphProto &graph,
   return types;
 }
 
+Location GraphImporter::nodeLocation(const ::onnx::NodeProto &node, int index) {
+  std::string name = node.name().empty()
+                         ? node.op_type() + "_" + std::to_string(index)
+                         : node.name();
+  return NameLoc::get(StringAttr::get(ctx, name), fileLoc);
+}
+
 LogicalResult GraphImporter::importNode(::onnx::NodeProto &node, int index) {
   const std::string &opType = node.op_type();
-  std::string name =
-      node.name().empty() ? opType + "_" + std::to_string(index) : node.name();
-  Location loc = NameLoc::get(StringAttr::get(ctx, name), fileLoc);
+  Location loc = nodeLocation(node, index);
+
+  // Every error about this node says which node it is: its index, op type
+  // and name (the location shows the name, or <OpType>_<index>).
+  ScopedDiagnosticHandler noteNode(ctx, [&](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Error)
+      diag.attachNote(loc) << "in node #" << index << " (op type '" << opType
+                           << "', "
+                           << (node.name().empty()
+                                   ? std::string("no name")
+                                   : "name '" + node.name() + "'")
+                           << ")";
+    return failure(); // let the outer handler print it
+  });
 
   for (const std::string &in : node.input()) {
     if (in.empty() || env.count(in))
@@ -342,18 +297,19 @@ LogicalResult GraphImporter::importNode(::onnx::NodeProto &node, int index) {
   }
 
   StringRef domain = node.domain();
-  bool defaultDomain = domain.empty() || domain == "ai.onnx";
-  NodeHandler handler = defaultDomain ? lookupHandler(opType) : nullptr;
-  if (!handler) {
+  if (!domain.empty() && domain != "ai.onnx") {
     auto diag = emitError(loc) << "unsupported operator '" << opType
                                << "' (domain '" << domain << "', ";
-    auto it = domainOpsets.find(defaultDomain ? "" : domain.str());
+    auto it = domainOpsets.find(domain.str());
     if (it != domainOpsets.end())
       diag << "opset " << it->second << ")";
     else
       diag << "a domain the model does not import)";
     return diag;
   }
+  auto handler = checkNode(node, opset, loc);
+  if (failed(handler))
+    return failure();
 
   for (const std::string &out : node.output())
     if (!out.empty() && env.count(out))
@@ -362,11 +318,16 @@ LogicalResult GraphImporter::importNode(::onnx::NodeProto &node, int index) {
                                "unique in a graph)";
 
   OnnxNode n(*this, node, loc);
-  if (failed(handler(n)))
+  if (failed((*handler)(n)))
     return failure();
 
   for (int i = 0; i < node.output_size(); ++i) {
     const std::string &out = node.output(i);
+    if (ValueEntry *e = out.empty() ? nullptr : lookup(out)) {
+      SmallVector<int64_t> shape = getShape(*e);
+      if (failed(checkTensorSize(shape, loc, opType + " output '" + out + "'")))
+        return failure();
+    }
     if (out.empty() || env.count(out) || !usedNames.contains(out))
       continue;
     StringRef what = outputName(opType, i);
@@ -447,7 +408,8 @@ GraphImporter::collectOutputs(const ::onnx::GraphProto &graph) {
 }
 
 OwningOpRef<ModuleOp> GraphImporter::importModel(::onnx::ModelProto &model) {
-  if (failed(readOpsets(model)))
+  if (failed(readOpsets(model)) || failed(checkVersions(model)) ||
+      failed(checkNames(model.graph())))
     return nullptr;
   if (options.entryName.empty()) {
     emitError(fileLoc) << "the entry function name is empty";

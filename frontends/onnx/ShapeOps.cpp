@@ -18,9 +18,6 @@ using namespace mlir::cnnc::onnx_import;
 using ::onnx::AttributeProto;
 using ::onnx::TensorProto;
 
-/// Host tensors larger than this are not folded (ConstantOfShape).
-static constexpr int64_t kMaxFoldedElements = int64_t(1) << 26;
-
 static SmallVector<int64_t> rowMajorStrides(ArrayRef<int64_t> shape) {
   SmallVector<int64_t> strides(shape.size(), 1);
   for (int64_t d = (int64_t)shape.size() - 2; d >= 0; --d)
@@ -123,6 +120,11 @@ LogicalResult mlir::cnnc::onnx_import::importDropout(OnnxNode &n) {
 }
 
 LogicalResult mlir::cnnc::onnx_import::importConstant(OnnxNode &n) {
+  // The op table has checked the attribute names; exactly one must be given.
+  if (n.proto.attribute_size() != 1)
+    return n.emitError() << "Constant must have exactly one value attribute, "
+                            "got "
+                         << n.proto.attribute_size();
   for (int i = 0; i < n.proto.attribute_size(); ++i) {
     AttributeProto &a = *n.proto.mutable_attribute(i);
     StringRef name = a.name();
@@ -241,7 +243,7 @@ LogicalResult mlir::cnnc::onnx_import::importCast(OnnxNode &n) {
     if (*to == TensorProto::BOOL)
       v[i] = src.getDouble(i) != 0;
     else
-      v[i] = src.isFloat() ? (int64_t)src.floats[i] : src.ints[i];
+      v[i] = src.getInt(i);
   }
   n.setOutput(0, HostTensor::fromInts(src.shape, std::move(v), *to));
   return success();
@@ -299,6 +301,11 @@ LogicalResult mlir::cnnc::onnx_import::importGather(OnnxNode &n) {
   int64_t inner =
       numElementsOf(ArrayRef<int64_t>(d.shape).drop_front(*axis + 1))
           .value_or(0);
+  std::optional<int64_t> total = numElementsOf(shape);
+  if (!total || *total > kMaxFoldedElements)
+    return n.emitError() << "Gather of constants would produce shape "
+                         << shapeString(shape) << ", too large to fold ("
+                         << kMaxFoldedElements << " elements at most)";
   SmallVector<int64_t> index;
   for (int64_t o = 0; o < outer; ++o) {
     for (int64_t k : ix.ints) {
@@ -375,6 +382,9 @@ LogicalResult mlir::cnnc::onnx_import::importSlice(OnnxNode &n) {
     int64_t dim = d.shape[*axis], s = starts[k], e = ends[k], st = steps[k];
     if (st == 0)
       return n.emitError() << "Slice step must not be 0";
+    // Steps beyond the dimension select one element; clamping keeps the
+    // arithmetic below from overflowing (-INT64_MIN).
+    st = std::clamp<int64_t>(st, -kMaxDimension, kMaxDimension);
     if (s < 0)
       s += dim;
     if (e < 0)
@@ -434,6 +444,10 @@ LogicalResult mlir::cnnc::onnx_import::importUnsqueeze(OnnxNode &n) {
     return n.emitError() << "Unsqueeze needs axes";
   SmallVector<int64_t> in = n.inputShape(0);
   int64_t outRank = in.size() + axes->size();
+  if (outRank > (int64_t)kMaxRank)
+    return n.emitError() << "Unsqueeze to rank " << outRank
+                         << " is not supported (rank " << kMaxRank
+                         << " at most)";
   SmallVector<bool> inserted(outRank, false);
   for (int64_t a : *axes) {
     auto axis = n.normalizeAxis(a, outRank);
@@ -531,6 +545,10 @@ LogicalResult mlir::cnnc::onnx_import::importReshape(OnnxNode &n) {
   if (failed(allowZero))
     return failure();
 
+  if (target.size() > kMaxRank)
+    return n.emitError() << "Reshape target has " << target.size()
+                         << " dimensions; cnnc supports tensors of rank up to "
+                         << kMaxRank;
   // 0 copies the input's dimension (unless allowzero), one -1 is inferred.
   SmallVector<int64_t> in = n.inputShape(0);
   SmallVector<int64_t> shape(target);
@@ -551,19 +569,22 @@ LogicalResult mlir::cnnc::onnx_import::importReshape(OnnxNode &n) {
     } else if (target[i] < 0) {
       return n.emitError() << "Reshape target " << shapeString(target)
                            << " has a negative dimension";
+    } else if (target[i] > kMaxDimension) {
+      return n.emitError() << "Reshape target " << shapeString(target)
+                           << " has a dimension above the limit "
+                           << kMaxDimension << " (2^31 - 1)";
     }
   }
   if (inferred >= 0) {
-    int64_t known = 1;
-    for (size_t i = 0; i < shape.size(); ++i)
-      if ((int)i != inferred)
-        known *= shape[i];
+    SmallVector<int64_t> others(shape);
+    others.erase(others.begin() + inferred);
+    std::optional<int64_t> known = numElementsOf(others);
     int64_t total = numElementsOf(in).value_or(0);
-    if (known <= 0 || total % known != 0)
+    if (!known || *known <= 0 || total % *known != 0)
       return n.emitError() << "Reshape cannot infer the -1 of "
                            << shapeString(target) << " for input shape "
                            << shapeString(in);
-    shape[inferred] = total / known;
+    shape[inferred] = total / *known;
   }
   return reshapeTo(n, shape);
 }
@@ -709,6 +730,10 @@ LogicalResult mlir::cnnc::onnx_import::importPad(OnnxNode &n) {
   if (llvm::any_of(pads, [](int64_t p) { return p < 0; }))
     return n.emitError() << "Pad with negative pads " << shapeString(pads)
                          << " (cropping) is not supported";
+  if (llvm::any_of(pads, [](int64_t p) { return p > kMaxDimension; }))
+    return n.emitError() << "Pad pads " << shapeString(pads)
+                         << " hold a value above the limit " << kMaxDimension
+                         << " (2^31 - 1)";
   auto type = cnn::inferPadType(n.loc, x->getType(), pads, *mode);
   if (failed(type))
     return failure();
