@@ -368,9 +368,10 @@ private:
       return Tok::Float;
     }
     if (text.getAsInteger(10, ival)) {
-      str = "integer '" +
-            (text.size() > 40 ? text.take_front(40).str() + "..." : text.str()) +
-            "' is too large";
+      std::string shown = text.take_front(40).str();
+      if (text.size() > 40)
+        shown += "...";
+      str = "integer '" + shown + "' is too large";
       return Tok::Error;
     }
     return Tok::Int;

@@ -90,19 +90,6 @@ InFlightDiagnostic Generator::error(Location loc) {
   return emitError(loc);
 }
 
-bool Generator::step(const SrcLoc &loc, int64_t n) {
-  if (stopped)
-    return false;
-  steps += n;
-  if (steps <= kMaxSteps)
-    return true;
-  error(loc) << "the network takes more than " << kMaxSteps
-             << " evaluation steps (statements and expressions) to generate; "
-                "is a 'repeat' count too large?";
-  stop();
-  return false;
-}
-
 Location Generator::toLoc(const SrcLoc &loc) {
   Location l = FileLineColLoc::get(&ctx, loc.file ? *loc.file : "<unknown>",
                                    loc.line, loc.col);
@@ -145,39 +132,6 @@ LogicalResult Generator::nameLayer(LayerCall &call, StringRef kind) {
   call.name = uniqueName(std::move(full));
   call.loc = NameLoc::get(StringAttr::get(&ctx, call.name), call.loc);
   return success();
-}
-
-static std::string bytesStr(uint64_t bytes) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << bytes << " bytes";
-  if (bytes >= (uint64_t(1) << 30))
-    os << " (" << llvm::format("%.1f", (double)bytes / (1 << 30)) << " GiB)";
-  return s;
-}
-
-FailureOr<int64_t> Generator::weightElements(LayerCall &call, StringRef suffix,
-                                             ArrayRef<int64_t> shape) {
-  std::optional<int64_t> n = checkedProduct(shape);
-  if (!n || *n > kMaxTensorElements) {
-    error(call.loc) << "layer '" << call.name << "': weight '" << call.name
-                    << "." << suffix << "' of shape " << shapeStr(shape)
-                    << " has more than " << kMaxTensorElements
-                    << " elements, the limit of one tensor";
-    return failure();
-  }
-  uint64_t bytes = uint64_t(*n) * sizeof(float);
-  if (bytes > options.maxWeightBytes - std::min(weightBytes,
-                                                options.maxWeightBytes)) {
-    error(call.loc) << "layer '" << call.name << "': weight '" << call.name
-                    << "." << suffix << "' of shape " << shapeStr(shape)
-                    << " needs " << bytesStr(bytes) << ", and the network's "
-                    << "weights would pass the limit of "
-                    << bytesStr(options.maxWeightBytes) << " ("
-                    << bytesStr(weightBytes) << " before this layer)";
-    return failure();
-  }
-  return *n;
 }
 
 FailureOr<Value> Generator::weight(LayerCall &call, StringRef suffix,
@@ -234,153 +188,6 @@ std::string Generator::suggestName(StringRef name, bool functions) {
 }
 
 //===----------------------------------------------------------------------===//
-// Argument accessors
-//===----------------------------------------------------------------------===//
-
-SrcLoc Generator::argLoc(LayerCall &c, unsigned i) {
-  if (i < c.argLocs.size() && c.argLocs[i].file)
-    return c.argLocs[i];
-  return c.ast->getLoc();
-}
-
-static InFlightDiagnostic &argIntro(InFlightDiagnostic &&d, LayerCall &c,
-                                    unsigned i) {
-  return d << c.spec->name << ": argument '" << c.spec->params[i] << "' ";
-}
-
-FailureOr<Value> Generator::tensorArg(LayerCall &c, unsigned i) {
-  const Val &v = *c.args[i];
-  if (v.kind == Val::Tensor)
-    return v.t;
-  argIntro(error(argLoc(c, i)), c, i) << "must be a tensor, got "
-                                      << describe(v);
-  return failure();
-}
-
-FailureOr<int64_t> Generator::intArg(LayerCall &c, unsigned i, int64_t dflt) {
-  if (!c.args[i])
-    return dflt;
-  const Val &v = *c.args[i];
-  if (v.kind == Val::Int)
-    return v.i;
-  argIntro(error(argLoc(c, i)), c, i) << "must be an integer, got "
-                                      << describe(v);
-  return failure();
-}
-
-FailureOr<int64_t> Generator::sizeArg(LayerCall &c, unsigned i,
-                                     int64_t dflt) {
-  auto v = intArg(c, i, dflt);
-  if (::failed(v))
-    return failure();
-  if (*v <= 0 || *v > kMaxDim) {
-    argIntro(error(argLoc(c, i)), c, i)
-        << (*v <= 0 ? "must be positive" : "is larger than the limit of ")
-        << (*v <= 0 ? "" : std::to_string(kMaxDim)) << ", got " << *v;
-    return failure();
-  }
-  return v;
-}
-
-/// Whether `v` converts to f32 without undefined behavior (finite values
-/// beyond the f32 range do not).
-static bool fitsF32(double v) {
-  return !std::isfinite(v) || std::fabs(v) <= std::numeric_limits<float>::max();
-}
-
-FailureOr<double> Generator::floatArg(LayerCall &c, unsigned i, double dflt) {
-  if (!c.args[i])
-    return dflt;
-  const Val &v = *c.args[i];
-  if (v.isNumber() && !fitsF32(v.number())) {
-    argIntro(error(argLoc(c, i)), c, i)
-        << "is " << describe(v) << ", beyond the range of f32";
-    return failure();
-  }
-  if (v.isNumber())
-    return v.number();
-  argIntro(error(argLoc(c, i)), c, i) << "must be a number, got "
-                                      << describe(v);
-  return failure();
-}
-
-FailureOr<bool> Generator::boolArg(LayerCall &c, unsigned i, bool dflt) {
-  if (!c.args[i])
-    return dflt;
-  const Val &v = *c.args[i];
-  if (v.kind == Val::Bool)
-    return v.b;
-  argIntro(error(argLoc(c, i)), c, i) << "must be true or false, got "
-                                      << describe(v);
-  return failure();
-}
-
-FailureOr<std::string> Generator::stringArg(LayerCall &c, unsigned i,
-                                            StringRef dflt) {
-  if (!c.args[i])
-    return dflt.str();
-  const Val &v = *c.args[i];
-  if (v.kind == Val::Str)
-    return v.s;
-  argIntro(error(argLoc(c, i)), c, i) << "must be a string, got "
-                                      << describe(v);
-  return failure();
-}
-
-FailureOr<std::pair<int64_t, int64_t>>
-Generator::pairArg(LayerCall &c, unsigned i,
-                   std::pair<int64_t, int64_t> dflt) {
-  if (!c.args[i])
-    return dflt;
-  const Val &v = *c.args[i];
-  std::pair<int64_t, int64_t> p;
-  if (v.kind == Val::Int) {
-    p = {v.i, v.i};
-  } else if (v.kind == Val::List && v.list.size() == 2 &&
-             v.list[0].kind == Val::Int && v.list[1].kind == Val::Int) {
-    p = {v.list[0].i, v.list[1].i};
-  } else {
-    argIntro(error(argLoc(c, i)), c, i)
-        << "must be an integer or a pair [h, w], got " << describe(v);
-    return failure();
-  }
-  if (p.first <= 0 || p.second <= 0) {
-    argIntro(error(argLoc(c, i)), c, i)
-        << "must be positive, got [" << p.first << ", " << p.second << "]";
-    return failure();
-  }
-  if (p.first > kMaxDim || p.second > kMaxDim) {
-    argIntro(error(argLoc(c, i)), c, i)
-        << "is larger than the limit of " << kMaxDim << ", got ["
-        << p.first << ", " << p.second << "]";
-    return failure();
-  }
-  return p;
-}
-
-FailureOr<SmallVector<int64_t>> Generator::intListArg(LayerCall &c,
-                                                      unsigned i) {
-  const Val &v = *c.args[i];
-  SmallVector<int64_t> out;
-  if (v.kind == Val::List &&
-      llvm::all_of(v.list, [](const Val &e) { return e.kind == Val::Int; })) {
-    for (const Val &e : v.list) {
-      if (e.i > kMaxDim || e.i < -kMaxDim) {
-        argIntro(error(argLoc(c, i)), c, i)
-            << "has the value " << e.i << ", beyond the limit of +-"
-            << kMaxDim;
-        return failure();
-      }
-      out.push_back(e.i);
-    }
-    return out;
-  }
-  argIntro(error(argLoc(c, i)), c, i) << "must be a list of integers, got "
-                                      << describe(v);
-  return failure();
-}
-
-//===----------------------------------------------------------------------===//
 // Seeded weights: damped residual branches
 //===----------------------------------------------------------------------===//
 
@@ -428,16 +235,6 @@ struct Depth {
   unsigned &d;
 };
 } // namespace
-
-bool Generator::enter(const SrcLoc &loc) {
-  if (evalDepth > kMaxEvalDepth && !stopped) {
-    error(loc) << "the network nests too deeply to generate: more than "
-               << kMaxEvalDepth << " levels of statements, expressions and "
-               << "block calls";
-    stop();
-  }
-  return step(loc);
-}
 
 void Generator::exec(const StmtList &body) {
   for (const StmtPtr &s : body) {
@@ -510,16 +307,6 @@ void Generator::exec(const StmtAST *stmt) {
 //===----------------------------------------------------------------------===//
 // Expressions
 //===----------------------------------------------------------------------===//
-
-Val Generator::checkList(Val list, const SrcLoc &loc) {
-  if (list.count > kMaxListValues || list.depth > kMaxNesting) {
-    error(loc) << "a list of more than " << kMaxListValues
-               << " values or nested more than " << kMaxNesting
-               << " levels deep";
-    return Val::poison();
-  }
-  return list;
-}
 
 Val Generator::eval(const ExprAST *expr) {
   Depth depth(evalDepth);
@@ -696,44 +483,6 @@ Val Generator::evalBinary(const BinaryExprAST *b) {
   return Val::poison();
 }
 
-Val Generator::intArith(const BinaryExprAST *b, int64_t x, int64_t y) {
-  Tok op = b->getOp();
-  int64_t r = 0;
-  bool overflow = false;
-  switch (op) {
-  case Tok::Plus:
-    overflow = __builtin_add_overflow(x, y, &r);
-    break;
-  case Tok::Minus:
-    overflow = __builtin_sub_overflow(x, y, &r);
-    break;
-  case Tok::Star:
-    overflow = __builtin_mul_overflow(x, y, &r);
-    break;
-  default:
-    if (y == 0) {
-      error(b->getLoc()) << "division by zero";
-      return Val::poison();
-    }
-    if (y == -1 && x == std::numeric_limits<int64_t>::min()) {
-      overflow = true;
-      break;
-    }
-    // Integer division rounds down, as channel arithmetic expects.
-    r = x / y;
-    if ((x % y != 0) && ((x < 0) != (y < 0)))
-      --r;
-    break;
-  }
-  if (overflow) {
-    error(b->getLoc()) << "integer overflow: " << x << " "
-                       << StringRef(tokName(op)).trim('\'') << " " << y
-                       << " does not fit in 64 bits";
-    return Val::poison();
-  }
-  return Val::ofInt(r);
-}
-
 Val Generator::evalCall(const CallExprAST *call) {
   StringRef callee = call->getCallee();
   const LayerSpec *spec = lookupLayer(callee);
@@ -850,30 +599,6 @@ Val Generator::callLayer(const LayerSpec &spec, const CallExprAST *call,
                                                     c.name + "'")))
     return Val::poison();
   return result;
-}
-
-LogicalResult Generator::checkTensorType(Type type, Location loc,
-                                         const Twine &what) {
-  ArrayRef<int64_t> shape = cast<RankedTensorType>(type).getShape();
-  if (shape.size() > kMaxRank) {
-    error(loc) << what << " has rank " << shape.size()
-               << ", more than the limit of " << kMaxRank;
-    return failure();
-  }
-  for (int64_t d : shape) {
-    if (d > kMaxDim) {
-      error(loc) << what << " " << shapeStr(shape) << " has a dimension "
-                 << d << ", larger than the limit of " << kMaxDim;
-      return failure();
-    }
-  }
-  std::optional<int64_t> n = checkedProduct(shape);
-  if (!n || *n > kMaxTensorElements) {
-    error(loc) << what << " " << shapeStr(shape) << " has more than "
-               << kMaxTensorElements << " elements, the limit of one tensor";
-    return failure();
-  }
-  return success();
 }
 
 Val Generator::callBlock(const BlockAST &block, const CallExprAST *call,

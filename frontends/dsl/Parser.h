@@ -405,8 +405,8 @@ private:
       ExprPtr rhs = parseAnd();
       if (!rhs)
         return nullptr;
-      lhs = bounded(std::make_unique<BinaryExprAST>(loc, Tok::KwOr, std::move(lhs),
-                                                    std::move(rhs)));
+      lhs = bounded(std::make_unique<BinaryExprAST>(
+          loc, Tok::KwOr, std::move(lhs), std::move(rhs)));
     }
     return lhs;
   }
@@ -419,8 +419,8 @@ private:
       ExprPtr rhs = parseNot();
       if (!rhs)
         return nullptr;
-      lhs = bounded(std::make_unique<BinaryExprAST>(loc, Tok::KwAnd, std::move(lhs),
-                                                    std::move(rhs)));
+      lhs = bounded(std::make_unique<BinaryExprAST>(
+          loc, Tok::KwAnd, std::move(lhs), std::move(rhs)));
     }
     return lhs;
   }
