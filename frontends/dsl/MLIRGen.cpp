@@ -710,6 +710,9 @@ Val Generator::callBlock(const BlockAST &block, const CallExprAST *call,
   exec(block.body);
   std::unique_ptr<Frame> done = std::move(frames.back());
   frames.pop_back();
+  // Generation stopped inside the body: it was reported where it stopped.
+  if (stopped)
+    return Val::poison();
   if (!done->returned) {
     error(block.loc) << "block '" << block.name
                      << "' ends without a 'return'";
