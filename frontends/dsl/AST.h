@@ -16,6 +16,7 @@
 #include "llvm/Support/Casting.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,16 +41,32 @@ public:
     Expr_Binary,
     Expr_Unary,
   };
-  ExprAST(Kind kind, SrcLoc loc) : kind(kind), loc(std::move(loc)) {}
+  ExprAST(Kind kind, SrcLoc loc, unsigned height = 1)
+      : kind(kind), loc(std::move(loc)), height(height) {}
   virtual ~ExprAST() = default;
   Kind getKind() const { return kind; }
   const SrcLoc &getLoc() const { return loc; }
+  /// Levels of the tree below and including this node (1 for a leaf): the
+  /// depth of the recursion that evaluates, prints or frees it, which the
+  /// parser bounds (Limits.h).
+  unsigned getHeight() const { return height; }
 
 private:
   const Kind kind;
   SrcLoc loc;
+  unsigned height;
 };
 using ExprPtr = std::unique_ptr<ExprAST>;
+
+/// 1 + the largest height of `children` (null children count 0).
+template <typename Range, typename Fn>
+unsigned heightAbove(const Range &children, Fn get) {
+  unsigned h = 0;
+  for (const auto &c : children)
+    if (const ExprAST *e = get(c))
+      h = std::max(h, e->getHeight());
+  return h + 1;
+}
 
 class IntExprAST : public ExprAST {
 public:
@@ -107,7 +124,9 @@ private:
 class ListExprAST : public ExprAST {
 public:
   ListExprAST(SrcLoc loc, std::vector<ExprPtr> elts)
-      : ExprAST(Expr_List, std::move(loc)), elts(std::move(elts)) {}
+      : ExprAST(Expr_List, std::move(loc),
+                heightAbove(elts, [](const ExprPtr &e) { return e.get(); })),
+        elts(std::move(elts)) {}
   llvm::ArrayRef<ExprPtr> getElements() const { return elts; }
   static bool classof(const ExprAST *e) { return e->getKind() == Expr_List; }
 
@@ -126,7 +145,10 @@ class CallExprAST : public ExprAST {
 public:
   CallExprAST(SrcLoc loc, std::string callee, std::vector<ArgAST> args,
               bool piped)
-      : ExprAST(Expr_Call, std::move(loc)), callee(std::move(callee)),
+      : ExprAST(Expr_Call, std::move(loc),
+                heightAbove(args,
+                            [](const ArgAST &a) { return a.value.get(); })),
+        callee(std::move(callee)),
         args(std::move(args)), piped(piped) {}
   llvm::StringRef getCallee() const { return callee; }
   llvm::ArrayRef<ArgAST> getArgs() const { return args; }
@@ -143,7 +165,9 @@ private:
 class BinaryExprAST : public ExprAST {
 public:
   BinaryExprAST(SrcLoc loc, Tok op, ExprPtr lhs, ExprPtr rhs)
-      : ExprAST(Expr_Binary, std::move(loc)), op(op), lhs(std::move(lhs)),
+      : ExprAST(Expr_Binary, std::move(loc),
+                1 + std::max(lhs->getHeight(), rhs->getHeight())),
+        op(op), lhs(std::move(lhs)),
         rhs(std::move(rhs)) {}
   Tok getOp() const { return op; }
   ExprAST *getLHS() const { return lhs.get(); }
@@ -158,7 +182,7 @@ private:
 class UnaryExprAST : public ExprAST {
 public:
   UnaryExprAST(SrcLoc loc, Tok op, ExprPtr operand)
-      : ExprAST(Expr_Unary, std::move(loc)), op(op),
+      : ExprAST(Expr_Unary, std::move(loc), 1 + operand->getHeight()), op(op),
         operand(std::move(operand)) {}
   Tok getOp() const { return op; }
   ExprAST *getOperand() const { return operand.get(); }

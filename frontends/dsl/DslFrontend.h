@@ -38,6 +38,10 @@ struct DslImportOptions {
   /// Without a weights file: draw weights from this seed (He-normal conv and
   /// dense weights, near-identity batch norms). One of the two is required.
   std::optional<uint64_t> seed;
+  /// The most bytes of weights a network may have, all tensors together
+  /// (read or drawn); checked before anything is allocated. Networks that
+  /// need more are an error at the layer that passes the limit.
+  uint64_t maxWeightBytes = uint64_t(4) << 30;
 };
 
 /// Parses a .cnn file and generates its network. Returns null after

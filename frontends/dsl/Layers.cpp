@@ -15,6 +15,9 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
+#include <cmath>
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::cnnc;
 using namespace mlir::cnnc::dsl;
@@ -66,10 +69,22 @@ static FailureOr<SmallVector<int64_t>> padsArg(Generator &g, LayerCall &c,
     int64_t s[2] = {stride.first, stride.second};
     int64_t d[2] = {dilation.first, dilation.second};
     for (int a = 0; a < 2; ++a) {
+      // All operands are at most kMaxDim (< 2^31), so only the last two
+      // products can pass 2^63; they are checked.
       int64_t size = in[2 + a];
       int64_t out = (size + s[a] - 1) / s[a];
-      int64_t span = (k[a] - 1) * d[a] + 1;
-      int64_t total = std::max<int64_t>(0, (out - 1) * s[a] + span - size);
+      int64_t span, total;
+      if (__builtin_mul_overflow(k[a] - 1, d[a], &span) ||
+          __builtin_mul_overflow(out - 1, s[a], &total) ||
+          __builtin_add_overflow(total, span + 1 - size, &total) ||
+          total / 2 > kMaxDim) {
+        g.error(g.argLoc(c, i))
+            << c.spec->name << ": pad=same needs more than " << kMaxDim
+            << " of padding (kernel [" << k[0] << ", " << k[1]
+            << "], dilation [" << d[0] << ", " << d[1] << "])";
+        return failure();
+      }
+      total = std::max<int64_t>(0, total);
       pads[a] = total / 2;
       pads[a + 2] = total - total / 2;
     }
@@ -90,6 +105,13 @@ static FailureOr<SmallVector<int64_t>> padsArg(Generator &g, LayerCall &c,
   }
   if (llvm::any_of(pads, [](int64_t p) { return p < 0; }))
     return bad();
+  if (llvm::any_of(pads, [](int64_t p) { return p > kMaxDim; })) {
+    g.error(g.argLoc(c, i)) << c.spec->name << ": argument '"
+                            << c.spec->params[i]
+                            << "' is larger than the limit of " << kMaxDim
+                            << ", got " << describe(v);
+    return failure();
+  }
   return pads;
 }
 
@@ -124,6 +146,10 @@ static Val buildConv(Generator &g, LayerCall &c, Value x, int64_t channels,
                                    pads, dilations, groups);
   if (failed(type))
     return g.failed();
+  // The weight's size is checked before its fan-in (a factor of it) is
+  // computed.
+  if (failed(g.weightElements(c, "weight", wShape)))
+    return Val::poison();
   int64_t fanIn = inCh / groups * kernel.first * kernel.second;
   auto w = g.weight(c, "weight", wShape, {WeightInit::HeNormal, fanIn});
   if (failed(w))
@@ -144,7 +170,7 @@ static Val buildConv(Generator &g, LayerCall &c, Value x, int64_t channels,
 // conv(x, channels, kernel, stride=1, pad=0, dilation=1, groups=1, bias=true)
 Val Generator::layerConv(LayerCall &c) {
   auto x = spatialInput(*this, c);
-  auto channels = intArg(c, 1, 0);
+  auto channels = sizeArg(c, 1, 0);
   auto kernel = pairArg(c, 2, {1, 1});
   auto stride = pairArg(c, 3, {1, 1});
   auto dilation = pairArg(c, 5, {1, 1});
@@ -154,11 +180,6 @@ Val Generator::layerConv(LayerCall &c) {
       ::failed(stride) || ::failed(dilation) || ::failed(groups) ||
       ::failed(bias))
     return failed();
-  if (*channels <= 0) {
-    error(argLoc(c, 1)) << "conv: argument 'channels' must be positive, got "
-                        << *channels;
-    return Val::poison();
-  }
   auto pads = padsArg(*this, c, 4, *x, *kernel, *stride, *dilation);
   if (::failed(pads))
     return failed();
@@ -310,7 +331,7 @@ Val Generator::layerBatchNorm(LayerCall &c) {
 // input-major, as ONNX Gemm without transB) plus bias [units].
 Val Generator::layerDense(LayerCall &c) {
   auto x = tensorArg(c, 0);
-  auto units = intArg(c, 1, 0);
+  auto units = sizeArg(c, 1, 0);
   auto hasBias = boolArg(c, 2, true);
   if (::failed(x) || ::failed(units) || ::failed(hasBias))
     return failed();
@@ -318,11 +339,6 @@ Val Generator::layerDense(LayerCall &c) {
   if (shape.size() != 2) {
     error(argLoc(c, 0)) << "dense expects a 2-D input [batch, features], got "
                         << shapeStr(shape) << "; flatten it first";
-    return Val::poison();
-  }
-  if (*units <= 0) {
-    error(argLoc(c, 1)) << "dense: argument 'units' must be positive, got "
-                        << *units;
     return Val::poison();
   }
   Type f32 = builder.getF32Type();
@@ -481,12 +497,24 @@ Val Generator::layerReshape(LayerCall &c) {
   auto shape = intListArg(c, 1);
   if (::failed(x) || ::failed(shape))
     return failed();
+  // The shape rule multiplies the dimensions: bound them first.
   int64_t known = 1, unknown = -1;
+  bool tooLarge = shape->size() > kMaxRank;
   for (auto [i, d] : llvm::enumerate(*shape)) {
     if (d == -1 && unknown < 0)
       unknown = i;
+    else if (d >= 0 && __builtin_mul_overflow(known, d, &known))
+      tooLarge = true;
+  }
+  if (tooLarge || known > kMaxTensorElements) {
+    auto diag = error(argLoc(c, 1)) << "reshape: shape " << shapeStr(*shape);
+    if (shape->size() > kMaxRank)
+      diag << " has " << shape->size() << " dimensions, more than the limit of "
+           << kMaxRank;
     else
-      known *= d;
+      diag << " has more than " << kMaxTensorElements
+           << " elements, the limit of one tensor";
+    return Val::poison();
   }
   int64_t n = cast<RankedTensorType>(x->getType()).getNumElements();
   if (unknown >= 0 && known > 0 && n % known == 0)
@@ -539,7 +567,7 @@ Val Generator::layerDropout(LayerCall &c) {
 // lrn(x, size=5, alpha=1e-4, beta=0.75, bias=1.0)
 Val Generator::layerLRN(LayerCall &c) {
   auto x = spatialInput(*this, c);
-  auto size = intArg(c, 1, 5);
+  auto size = sizeArg(c, 1, 5);
   auto alpha = floatArg(c, 2, 1e-4);
   auto beta = floatArg(c, 3, 0.75);
   auto bias = floatArg(c, 4, 1.0);
@@ -587,6 +615,14 @@ Val Generator::binary(Tok op, const Val &lhs, const Val &rhs, Location loc,
                      : op == Tok::Minus ? "sub"
                      : op == Tok::Star  ? "mul"
                                         : "div";
+  for (const Val *v : {&lhs, &rhs}) {
+    double d = v->isNumber() ? v->number() : 0.0;
+    if (std::isfinite(d) && std::fabs(d) > std::numeric_limits<float>::max()) {
+      error(loc) << kind << ": " << describe(*v)
+                 << " is beyond the range of f32, the tensor's element type";
+      return Val::poison();
+    }
+  }
   auto operand = [&](const Val &v) -> Value {
     if (v.kind == Val::Tensor)
       return v.t;
@@ -602,10 +638,14 @@ Val Generator::binary(Tok op, const Val &lhs, const Val &rhs, Location loc,
   }
   LayerCall c(loc);
   c.explicitName = explicitName;
-  nameLayer(c, kind);
+  if (::failed(nameLayer(c, kind)))
+    return Val::poison();
   auto type = cnn::inferBroadcastType(c.loc, a.getType(), b.getType());
   if (::failed(type))
     return failed();
+  if (::failed(checkTensorType(*type, c.loc,
+                               "the result of layer '" + c.name + "'")))
+    return Val::poison();
   Value r;
   switch (op) {
   case Tok::Plus:

@@ -8,6 +8,8 @@
 #ifndef CNNC_FRONTENDS_DSL_LEXER_H
 #define CNNC_FRONTENDS_DSL_LEXER_H
 
+#include "dsl/Limits.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -230,6 +232,11 @@ private:
       while (isalnum((unsigned char)peek()) || peek() == '_')
         get();
       text = buf.slice(start, pos);
+      if (text.size() > kMaxNameLength) {
+        str = "a name is longer than " + std::to_string(kMaxNameLength) +
+              " characters";
+        return Tok::Error;
+      }
       return llvm::StringSwitch<Tok>(text)
           .Case("network", Tok::KwNetwork)
           .Case("block", Tok::KwBlock)
@@ -256,6 +263,11 @@ private:
         return finish(Tok::Error);
       }
       get();
+      if (str.size() > kMaxNameLength) {
+        str = "a string is longer than " + std::to_string(kMaxNameLength) +
+              " characters";
+        return finish(Tok::Error);
+      }
       return finish(Tok::String);
     }
     switch (c) {
@@ -356,7 +368,10 @@ private:
       return Tok::Float;
     }
     if (text.getAsInteger(10, ival)) {
-      str = "integer '" + text.str() + "' is too large";
+      std::string shown = text.take_front(40).str();
+      if (text.size() > 40)
+        shown += "...";
+      str = "integer '" + shown + "' is too large";
       return Tok::Error;
     }
     return Tok::Int;

@@ -9,6 +9,11 @@
 // generation goes on and later independent mistakes are reported too, while
 // values that depend on a failed one stay silent.
 //
+// The limits of Limits.h are enforced here: evaluation steps, block depth,
+// recursion depth, layer count, weight bytes, list sizes, integer overflow.
+// Passing one stops generation (the rest of the network is not run), as do
+// kMaxErrors errors.
+//
 //===----------------------------------------------------------------------===//
 
 #include "dsl/MLIRGenImpl.h"
@@ -26,6 +31,9 @@
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/Format.h"
 
+#include <cmath>
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::cnnc;
 using namespace mlir::cnnc::dsl;
@@ -33,13 +41,6 @@ using namespace mlir::cnnc::dsl;
 //===----------------------------------------------------------------------===//
 // Values
 //===----------------------------------------------------------------------===//
-
-bool Val::isPoison() const {
-  if (kind == Poison)
-    return true;
-  return kind == List &&
-         llvm::any_of(list, [](const Val &v) { return v.isPoison(); });
-}
 
 std::string mlir::cnnc::dsl::shapeStr(ArrayRef<int64_t> shape) {
   return cnn::formatShape(shape);
@@ -84,6 +85,8 @@ Generator::Generator(MLIRContext &ctx, const ModuleAST &module,
 
 InFlightDiagnostic Generator::error(Location loc) {
   hadError = true;
+  if (++errorCount >= kMaxErrors)
+    stop();
   return emitError(loc);
 }
 
@@ -96,24 +99,48 @@ Location Generator::toLoc(const SrcLoc &loc) {
 }
 
 std::string Generator::uniqueName(std::string name) {
-  std::string base = name;
-  for (int k = 1; !usedNames.insert(name).second; ++k)
-    name = base + "_" + std::to_string(k);
-  return name;
+  if (usedNames.insert(name).second)
+    return name;
+  // Resume where the last clash of this name stopped, so that a name given
+  // in a long `repeat` costs one try per layer, not one per earlier layer.
+  int &k = nextSuffix[name];
+  std::string candidate;
+  do
+    candidate = name + "_" + std::to_string(++k);
+  while (!usedNames.insert(candidate).second);
+  return candidate;
 }
 
-void Generator::nameLayer(LayerCall &call, StringRef kind) {
+LogicalResult Generator::nameLayer(LayerCall &call, StringRef kind) {
+  if (++layers > kMaxLayers) {
+    error(call.loc) << "the network has more than " << kMaxLayers
+                    << " layers; is a 'repeat' count too large?";
+    stop();
+    return failure();
+  }
   Frame &f = frame();
   std::string local = call.explicitName;
   if (local.empty())
     local = kind.str() + std::to_string(++f.counters[kind]);
-  call.name = uniqueName(f.prefix.empty() ? local : f.prefix + "." + local);
+  std::string full = f.prefix.empty() ? local : f.prefix + "." + local;
+  if (full.size() > kMaxFullNameLength) {
+    error(call.loc) << "the name of this " << kind << " layer is longer than "
+                    << kMaxFullNameLength << " characters ('"
+                    << StringRef(full).take_front(60) << "...')";
+    return failure();
+  }
+  call.name = uniqueName(std::move(full));
   call.loc = NameLoc::get(StringAttr::get(&ctx, call.name), call.loc);
+  return success();
 }
 
 FailureOr<Value> Generator::weight(LayerCall &call, StringRef suffix,
                                    ArrayRef<int64_t> shape, WeightInit init) {
   std::string name = call.name + "." + suffix.str();
+  auto n = weightElements(call, suffix, shape);
+  if (::failed(n))
+    return failure();
+  weightBytes += uint64_t(*n) * sizeof(float);
   auto blob = store->get(name, shape, init, call.loc, call.name);
   if (::failed(blob)) {
     hadError = true;
@@ -132,8 +159,16 @@ Value Generator::scalarConstant(float v, Location loc) {
 
 std::string Generator::suggestName(StringRef name, bool functions) {
   std::string best;
+  // Edit distance is quadratic: long names get no suggestion.
+  constexpr size_t kMaxSuggestLength = 64;
+  if (name.size() > kMaxSuggestLength)
+    return best;
   unsigned bestDist = std::max<unsigned>(2, name.size() / 3) + 1;
   auto consider = [&](StringRef cand) {
+    if (cand.size() > kMaxSuggestLength ||
+        (cand.size() > name.size() ? cand.size() - name.size()
+                                   : name.size() - cand.size()) >= bestDist)
+      return;
     unsigned d = name.edit_distance(cand, true, bestDist);
     if (d < bestDist) {
       bestDist = d;
@@ -150,115 +185,6 @@ std::string Generator::suggestName(StringRef name, bool functions) {
       consider(kv.getKey());
   }
   return best;
-}
-
-//===----------------------------------------------------------------------===//
-// Argument accessors
-//===----------------------------------------------------------------------===//
-
-SrcLoc Generator::argLoc(LayerCall &c, unsigned i) {
-  if (i < c.argLocs.size() && c.argLocs[i].file)
-    return c.argLocs[i];
-  return c.ast->getLoc();
-}
-
-static InFlightDiagnostic &argIntro(InFlightDiagnostic &&d, LayerCall &c,
-                                    unsigned i) {
-  return d << c.spec->name << ": argument '" << c.spec->params[i] << "' ";
-}
-
-FailureOr<Value> Generator::tensorArg(LayerCall &c, unsigned i) {
-  const Val &v = *c.args[i];
-  if (v.kind == Val::Tensor)
-    return v.t;
-  argIntro(error(argLoc(c, i)), c, i) << "must be a tensor, got "
-                                      << describe(v);
-  return failure();
-}
-
-FailureOr<int64_t> Generator::intArg(LayerCall &c, unsigned i, int64_t dflt) {
-  if (!c.args[i])
-    return dflt;
-  const Val &v = *c.args[i];
-  if (v.kind == Val::Int)
-    return v.i;
-  argIntro(error(argLoc(c, i)), c, i) << "must be an integer, got "
-                                      << describe(v);
-  return failure();
-}
-
-FailureOr<double> Generator::floatArg(LayerCall &c, unsigned i, double dflt) {
-  if (!c.args[i])
-    return dflt;
-  const Val &v = *c.args[i];
-  if (v.isNumber())
-    return v.number();
-  argIntro(error(argLoc(c, i)), c, i) << "must be a number, got "
-                                      << describe(v);
-  return failure();
-}
-
-FailureOr<bool> Generator::boolArg(LayerCall &c, unsigned i, bool dflt) {
-  if (!c.args[i])
-    return dflt;
-  const Val &v = *c.args[i];
-  if (v.kind == Val::Bool)
-    return v.b;
-  argIntro(error(argLoc(c, i)), c, i) << "must be true or false, got "
-                                      << describe(v);
-  return failure();
-}
-
-FailureOr<std::string> Generator::stringArg(LayerCall &c, unsigned i,
-                                            StringRef dflt) {
-  if (!c.args[i])
-    return dflt.str();
-  const Val &v = *c.args[i];
-  if (v.kind == Val::Str)
-    return v.s;
-  argIntro(error(argLoc(c, i)), c, i) << "must be a string, got "
-                                      << describe(v);
-  return failure();
-}
-
-FailureOr<std::pair<int64_t, int64_t>>
-Generator::pairArg(LayerCall &c, unsigned i,
-                   std::pair<int64_t, int64_t> dflt) {
-  if (!c.args[i])
-    return dflt;
-  const Val &v = *c.args[i];
-  std::pair<int64_t, int64_t> p;
-  if (v.kind == Val::Int) {
-    p = {v.i, v.i};
-  } else if (v.kind == Val::List && v.list.size() == 2 &&
-             v.list[0].kind == Val::Int && v.list[1].kind == Val::Int) {
-    p = {v.list[0].i, v.list[1].i};
-  } else {
-    argIntro(error(argLoc(c, i)), c, i)
-        << "must be an integer or a pair [h, w], got " << describe(v);
-    return failure();
-  }
-  if (p.first <= 0 || p.second <= 0) {
-    argIntro(error(argLoc(c, i)), c, i)
-        << "must be positive, got [" << p.first << ", " << p.second << "]";
-    return failure();
-  }
-  return p;
-}
-
-FailureOr<SmallVector<int64_t>> Generator::intListArg(LayerCall &c,
-                                                      unsigned i) {
-  const Val &v = *c.args[i];
-  SmallVector<int64_t> out;
-  if (v.kind == Val::List &&
-      llvm::all_of(v.list, [](const Val &e) { return e.kind == Val::Int; })) {
-    for (const Val &e : v.list)
-      out.push_back(e.i);
-    return out;
-  }
-  argIntro(error(argLoc(c, i)), c, i) << "must be a list of integers, got "
-                                      << describe(v);
-  return failure();
 }
 
 //===----------------------------------------------------------------------===//
@@ -301,15 +227,27 @@ void Generator::noteResidual(Value lhs, Value rhs) {
 // Statements
 //===----------------------------------------------------------------------===//
 
+namespace {
+/// One level of the generator's recursion, for the scope of a function.
+struct Depth {
+  explicit Depth(unsigned &d) : d(d) { ++d; }
+  ~Depth() { --d; }
+  unsigned &d;
+};
+} // namespace
+
 void Generator::exec(const StmtList &body) {
   for (const StmtPtr &s : body) {
-    if (frame().returned)
+    if (frame().returned || stopped)
       return;
     exec(s.get());
   }
 }
 
 void Generator::exec(const StmtAST *stmt) {
+  Depth depth(evalDepth);
+  if (!enter(stmt->getLoc()))
+    return;
   if (auto *a = dyn_cast<AssignStmtAST>(stmt)) {
     Val v = eval(a->getValue());
     frame().vars[a->getName()] = std::move(v);
@@ -319,6 +257,7 @@ void Generator::exec(const StmtAST *stmt) {
     Frame &f = frame();
     for (const ReturnValueAST &rv : r->getValues()) {
       f.results.push_back(eval(rv.value.get()));
+      f.resultLocs.push_back(rv.value->getLoc());
       std::string name = rv.name;
       if (name.empty())
         if (auto *var = dyn_cast<VarExprAST>(rv.value.get()))
@@ -332,13 +271,19 @@ void Generator::exec(const StmtAST *stmt) {
     Val count = eval(r->getCount());
     if (count.isPoison())
       return (void)failed();
-    if (count.kind != Val::Int || count.i < 0 || count.i > 100000) {
+    if (count.kind != Val::Int || count.i < 0) {
       error(r->getCount()->getLoc())
           << "repeat count must be a non-negative integer, got "
           << describe(count);
       return;
     }
-    for (int64_t k = 0; k < count.i && !frame().returned; ++k) {
+    if (count.i > kMaxRepeat) {
+      error(r->getCount()->getLoc())
+          << "repeat count " << count.i << " is larger than the limit of "
+          << kMaxRepeat;
+      return;
+    }
+    for (int64_t k = 0; k < count.i && !frame().returned && !stopped; ++k) {
       if (!r->getIndex().empty())
         frame().vars[r->getIndex()] = Val::ofInt(k);
       exec(r->getBody());
@@ -364,6 +309,9 @@ void Generator::exec(const StmtAST *stmt) {
 //===----------------------------------------------------------------------===//
 
 Val Generator::eval(const ExprAST *expr) {
+  Depth depth(evalDepth);
+  if (!enter(expr->getLoc()))
+    return Val::poison();
   switch (expr->getKind()) {
   case ExprAST::Expr_Int:
     return Val::ofInt(cast<IntExprAST>(expr)->getValue());
@@ -377,13 +325,17 @@ Val Generator::eval(const ExprAST *expr) {
     std::vector<Val> elts;
     for (const ExprPtr &e : cast<ListExprAST>(expr)->getElements())
       elts.push_back(eval(e.get()));
-    return Val::ofList(std::move(elts));
+    return checkList(Val::ofList(std::move(elts)), expr->getLoc());
   }
   case ExprAST::Expr_Var: {
     StringRef name = cast<VarExprAST>(expr)->getName();
     auto it = frame().vars.find(name);
-    if (it != frame().vars.end())
+    if (it != frame().vars.end()) {
+      // Copying a list costs as many steps as it has values.
+      if (it->second.count > 1 && !step(expr->getLoc(), it->second.count))
+        return Val::poison();
       return it->second;
+    }
     // Padding modes read as words: pad=same, pad=valid.
     if (name == "same" || name == "valid")
       return Val::ofStr(name.str());
@@ -415,8 +367,13 @@ Val Generator::eval(const ExprAST *expr) {
       error(u->getLoc()) << "'not' needs true or false, got " << describe(v);
       return Val::poison();
     }
-    if (v.kind == Val::Int)
+    if (v.kind == Val::Int) {
+      if (v.i == std::numeric_limits<int64_t>::min()) {
+        error(u->getLoc()) << "integer overflow: -(" << v.i << ")";
+        return Val::poison();
+      }
       return Val::ofInt(-v.i);
+    }
     if (v.kind == Val::Float)
       return Val::ofFloat(-v.f);
     if (v.kind == Val::Tensor)
@@ -506,26 +463,8 @@ Val Generator::evalBinary(const BinaryExprAST *b) {
 
   if (lhs.kind == Val::Tensor || rhs.kind == Val::Tensor)
     return binary(op, lhs, rhs, toLoc(b->getLoc()), "");
-  if (lhs.kind == Val::Int && rhs.kind == Val::Int) {
-    switch (op) {
-    case Tok::Plus:
-      return Val::ofInt(lhs.i + rhs.i);
-    case Tok::Minus:
-      return Val::ofInt(lhs.i - rhs.i);
-    case Tok::Star:
-      return Val::ofInt(lhs.i * rhs.i);
-    default:
-      if (rhs.i == 0) {
-        error(b->getLoc()) << "division by zero";
-        return Val::poison();
-      }
-      // Integer division rounds down, as channel arithmetic expects.
-      int64_t q = lhs.i / rhs.i;
-      if ((lhs.i % rhs.i != 0) && ((lhs.i < 0) != (rhs.i < 0)))
-        --q;
-      return Val::ofInt(q);
-    }
-  }
+  if (lhs.kind == Val::Int && rhs.kind == Val::Int)
+    return intArith(b, lhs.i, rhs.i);
   if (lhs.isNumber() && rhs.isNumber()) {
     double x = lhs.number(), y = rhs.number();
     switch (op) {
@@ -649,9 +588,17 @@ Val Generator::callLayer(const LayerSpec &spec, const CallExprAST *call,
   }
   if (poisoned)
     return failed();
-  if (spec.kind)
-    nameLayer(c, spec.kind);
-  return (this->*spec.fn)(c);
+  if (spec.kind && ::failed(nameLayer(c, spec.kind)))
+    return Val::poison();
+  Val result = (this->*spec.fn)(c);
+  if (result.kind == Val::Tensor &&
+      ::failed(checkTensorType(result.t.getType(), c.loc,
+                               c.name.empty() ? Twine("the result of ") +
+                                                    spec.name
+                                              : "the result of layer '" +
+                                                    c.name + "'")))
+    return Val::poison();
+  return result;
 }
 
 Val Generator::callBlock(const BlockAST &block, const CallExprAST *call,
@@ -666,6 +613,22 @@ Val Generator::callBlock(const BlockAST &block, const CallExprAST *call,
       chain += frames[j]->block->name + " -> ";
     error(call->getLoc()) << "recursive block '" << block.name
                           << "': " << chain << block.name;
+    return Val::poison();
+  }
+  // frames[0] is the network.
+  if (frames.size() > kMaxBlockDepth) {
+    auto diag = error(call->getLoc())
+                << "block calls nest too deeply: more than " << kMaxBlockDepth
+                << " levels (";
+    for (size_t j = 1; j < frames.size(); ++j) {
+      if (j == 4 && frames.size() > 7) {
+        diag << "... -> ";
+        j = frames.size() - 3;
+      }
+      diag << frames[j]->block->name << " -> ";
+    }
+    diag << block.name << ")";
+    stop();
     return Val::poison();
   }
   ArrayRef<ArgAST> argAsts = call->getArgs();
@@ -728,6 +691,13 @@ Val Generator::callBlock(const BlockAST &block, const CallExprAST *call,
     local = block.name + std::to_string(++parent.counters["block:" + block.name]);
   auto f = std::make_unique<Frame>();
   f->prefix = parent.prefix.empty() ? local : parent.prefix + "." + local;
+  if (f->prefix.size() > kMaxFullNameLength) {
+    error(call->getLoc()) << "the name of this instance of block '"
+                          << block.name << "' is longer than "
+                          << kMaxFullNameLength << " characters ('"
+                          << StringRef(f->prefix).take_front(60) << "...')";
+    return Val::poison();
+  }
   f->caller = NameLoc::get(StringAttr::get(&ctx, f->prefix), callLoc);
   f->block = &block;
   frames.push_back(std::move(f));
@@ -740,6 +710,9 @@ Val Generator::callBlock(const BlockAST &block, const CallExprAST *call,
   exec(block.body);
   std::unique_ptr<Frame> done = std::move(frames.back());
   frames.pop_back();
+  // Generation stopped inside the body: it was reported where it stopped.
+  if (stopped)
+    return Val::poison();
   if (!done->returned) {
     error(block.loc) << "block '" << block.name
                      << "' ends without a 'return'";
@@ -747,7 +720,7 @@ Val Generator::callBlock(const BlockAST &block, const CallExprAST *call,
   }
   if (done->results.size() == 1)
     return std::move(done->results[0]);
-  return Val::ofList(std::move(done->results));
+  return checkList(Val::ofList(std::move(done->results)), call->getLoc());
 }
 
 //===----------------------------------------------------------------------===//
@@ -801,8 +774,13 @@ OwningOpRef<ModuleOp> Generator::generate() {
   (*module)->setAttr("cnnc.model_name", builder.getStringAttr(net.name));
   builder.setInsertionPointToEnd(module->getBody());
   SmallVector<Type> argTypes;
-  for (const InputAST &in : net.inputs)
+  for (const InputAST &in : net.inputs) {
     argTypes.push_back(RankedTensorType::get(in.shape, builder.getF32Type()));
+    (void)checkTensorType(argTypes.back(), toLoc(in.loc),
+                          "input '" + in.name + "'");
+  }
+  if (hadError)
+    return nullptr;
   auto func = func::FuncOp::create(builder, netLoc, options.entryName,
                                    builder.getFunctionType(argTypes, {}));
   Block *body = func.addEntryBlock();
@@ -818,11 +796,16 @@ OwningOpRef<ModuleOp> Generator::generate() {
   exec(net.body);
 
   Frame &top = frame();
+  if (stopped && errorCount >= kMaxErrors)
+    emitError(netLoc) << "too many errors (" << errorCount
+                      << "); the rest of network '" << net.name
+                      << "' was not generated";
   if (!top.returned && !hadError)
     error(net.loc) << "network '" << net.name
                    << "' ends without a 'return'";
   SmallVector<Value> results;
   SmallVector<std::string> names;
+  llvm::StringMap<size_t> outputIndex;
   for (auto [k, v] : llvm::enumerate(top.results)) {
     if (v.isPoison()) {
       hadError = true;
@@ -837,6 +820,14 @@ OwningOpRef<ModuleOp> Generator::generate() {
     std::string name = top.resultNames[k];
     if (name.empty())
       name = top.results.size() == 1 ? "output" : "output_" + std::to_string(k);
+    // Outputs are found by name (the runtime, ONNX export): one name, one
+    // output.
+    auto [it, inserted] = outputIndex.insert({name, k});
+    if (!inserted)
+      error(top.resultLocs[k]) << "network '" << net.name
+                               << "' has two outputs named '" << name
+                               << "' (outputs " << it->second << " and " << k
+                               << "); name them apart with 'as NAME'";
     names.push_back(name);
   }
   if (hadError)

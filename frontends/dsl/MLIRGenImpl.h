@@ -9,6 +9,7 @@
 #define CNNC_FRONTENDS_DSL_MLIRGENIMPL_H
 
 #include "dsl/AST.h"
+#include "dsl/Limits.h"
 #include "dsl/MLIRGen.h"
 #include "dsl/Weights.h"
 
@@ -38,6 +39,13 @@ struct Val {
   std::string s;
   std::vector<Val> list;
   Value t;
+  /// For lists: the values in it, nested lists counted in full (1 for any
+  /// other value), the nesting of lists (0 for any other value), and
+  /// whether some value in it is Poison. Bounded by kMaxListValues and
+  /// kMaxNesting, which keeps copies and recursion over values small.
+  int64_t count = 1;
+  unsigned depth = 0;
+  bool hasPoison = false;
 
   static Val poison() { return make(Poison); }
   static Val ofInt(int64_t v) {
@@ -68,9 +76,18 @@ struct Val {
   static Val ofList(std::vector<Val> v) {
     Val x = make(List);
     x.list = std::move(v);
+    x.count = 0;
+    for (const Val &e : x.list) {
+      x.count += e.count;
+      x.depth = std::max(x.depth, e.depth);
+      x.hasPoison |= e.isPoison();
+    }
+    ++x.depth;
     return x;
   }
-  bool isPoison() const;
+  bool isPoison() const {
+    return kind == Poison || (kind == List && hasPoison);
+  }
   bool isNumber() const { return kind == Int || kind == Float; }
   double number() const { return kind == Int ? (double)i : f; }
 
@@ -100,6 +117,7 @@ struct Frame {
   bool returned = false;
   std::vector<Val> results;
   std::vector<std::string> resultNames;
+  std::vector<SrcLoc> resultLocs;
 };
 
 class Generator;
@@ -161,7 +179,16 @@ public:
   Frame &frame() { return *frames.back(); }
 
   /// Gives `call` its full name and location (`kind` numbered per frame).
-  void nameLayer(LayerCall &call, StringRef kind);
+  /// Fails (reported) past kMaxLayers layers or kMaxFullNameLength.
+  LogicalResult nameLayer(LayerCall &call, StringRef kind);
+  /// Elements of a weight of `shape`, after checking them against the
+  /// limits: kMaxTensorElements, and the weight bytes still allowed
+  /// (DslImportOptions::maxWeightBytes). Reports at the layer and fails.
+  FailureOr<int64_t> weightElements(LayerCall &call, StringRef suffix,
+                                    ArrayRef<int64_t> shape);
+  /// Checks a tensor type the network makes (`what`: "input 'x'", "the
+  /// result of conv1") against kMaxRank, kMaxDim and kMaxTensorElements.
+  LogicalResult checkTensorType(Type type, Location loc, const Twine &what);
   /// A weight of the current layer: "<layer>.<suffix>" from the store.
   FailureOr<Value> weight(LayerCall &call, StringRef suffix,
                           ArrayRef<int64_t> shape, WeightInit init);
@@ -174,10 +201,13 @@ public:
   FailureOr<int64_t> intArg(LayerCall &c, unsigned i, int64_t dflt);
   FailureOr<double> floatArg(LayerCall &c, unsigned i, double dflt);
   FailureOr<bool> boolArg(LayerCall &c, unsigned i, bool dflt);
+  /// A size: an integer in [1, kMaxDim] (channels, units, groups).
+  FailureOr<int64_t> sizeArg(LayerCall &c, unsigned i, int64_t dflt);
   FailureOr<std::string> stringArg(LayerCall &c, unsigned i, StringRef dflt);
-  /// An integer or a pair [h, w], both positive.
+  /// An integer or a pair [h, w], both in [1, kMaxDim].
   FailureOr<std::pair<int64_t, int64_t>>
   pairArg(LayerCall &c, unsigned i, std::pair<int64_t, int64_t> dflt);
+  /// A list of integers, each at most kMaxDim in magnitude.
   FailureOr<SmallVector<int64_t>> intListArg(LayerCall &c, unsigned i);
   SrcLoc argLoc(LayerCall &c, unsigned i);
 
@@ -227,6 +257,19 @@ public:
              const std::string &explicitName);
 
 private:
+  /// Counts `n` evaluation steps; false (reported at `loc`, generation
+  /// stops) past kMaxSteps or once generation has stopped.
+  bool step(const SrcLoc &loc, int64_t n = 1);
+  /// One level of recursion at `loc` (the caller holds a Depth): a step,
+  /// and fails (reported) past kMaxEvalDepth levels.
+  bool enter(const SrcLoc &loc);
+  /// Stops generation: statements not yet run are skipped.
+  void stop() { stopped = true; }
+  /// Integer arithmetic of the language, with overflow as an error.
+  Val intArith(const BinaryExprAST *b, int64_t x, int64_t y);
+  /// Checks a list value just built against kMaxListValues and kMaxNesting.
+  Val checkList(Val list, const SrcLoc &loc);
+
   // Statements and expressions (MLIRGen.cpp).
   void exec(const StmtList &body);
   void exec(const StmtAST *stmt);
@@ -250,9 +293,17 @@ private:
   llvm::StringMap<const BlockAST *> blocks;
   std::vector<std::unique_ptr<Frame>> frames;
   llvm::StringSet<> usedNames;
+  /// The next suffix to try for a name already taken ("relu" -> 3).
+  llvm::StringMap<int> nextSuffix;
   /// Batch norms whose scale was drawn from the seed (op -> scale value).
   llvm::DenseMap<Operation *, Value> seededBN;
   bool hadError = false;
+  /// What the network has used of its limits (Limits.h).
+  int64_t steps = 0, layers = 0;
+  uint64_t weightBytes = 0;
+  unsigned errorCount = 0, evalDepth = 0;
+  /// Generation gave up (a limit or too many errors): nothing more runs.
+  bool stopped = false;
 };
 
 } // namespace mlir::cnnc::dsl

@@ -5,6 +5,13 @@
 // reports it and skips to the next statement (the next line that starts one,
 // or a closing brace), so that one run shows several errors.
 //
+// Nesting is bounded (kMaxNesting, Limits.h): the parser's own recursion
+// (statements in bodies, parenthesized and nested expressions) and the height
+// of each expression tree, which left-associative chains (`a + b + c`,
+// `x |> f |> g`) build without recursing. Past the bound the parser reports
+// one error and stops, so that neither it nor the generator, the AST printer
+// or the AST's destructors recurse without end.
+//
 //===----------------------------------------------------------------------===//
 #ifndef CNNC_FRONTENDS_DSL_PARSER_H
 #define CNNC_FRONTENDS_DSL_PARSER_H
@@ -30,7 +37,7 @@ public:
   /// Parses the whole file; null when there was a syntax error.
   std::unique_ptr<ModuleAST> parseModule() {
     auto module = std::make_unique<ModuleAST>();
-    while (lex.cur() != Tok::Eof) {
+    while (lex.cur() != Tok::Eof && !tooDeep) {
       if (lex.cur() == Tok::KwBlock) {
         if (auto b = parseBlock())
           module->blocks.push_back(std::move(b));
@@ -56,6 +63,38 @@ private:
   //===--------------------------------------------------------------------===//
   // Errors and recovery
   //===--------------------------------------------------------------------===//
+
+  /// One level of the parser's recursion, for the scope of a parse function.
+  struct Nest {
+    explicit Nest(Parser &p) : p(p) { ++p.depth; }
+    ~Nest() { --p.depth; }
+    /// False (after reporting it) when this level is one too many.
+    bool ok() {
+      if (p.depth <= kMaxNesting)
+        return true;
+      p.nestingError(p.lex.loc());
+      return false;
+    }
+    Parser &p;
+  };
+
+  void nestingError(const SrcLoc &loc) {
+    if (!tooDeep)
+      errorAt(loc, "nesting is too deep: more than " +
+                       llvm::Twine(kMaxNesting) +
+                       " levels of parentheses, lists, calls, operators, "
+                       "pipes or bodies");
+    tooDeep = true;
+  }
+
+  /// `e`, or null after an error when the tree has grown past the bound.
+  ExprPtr bounded(ExprPtr e) {
+    if (e && e->getHeight() > kMaxNesting) {
+      nestingError(e->getLoc());
+      return nullptr;
+    }
+    return e;
+  }
 
   /// Reports an error at the current token (once per position).
   void error(const llvm::Twine &msg) { errorAt(lex.loc(), msg); }
@@ -212,6 +251,8 @@ private:
     if (!consume(Tok::LBrace))
       return false;
     while (lex.cur() != Tok::RBrace && lex.cur() != Tok::Eof) {
+      if (tooDeep)
+        return false;
       if (lex.cur() == Tok::KwBlock) {
         if (!module) {
           error("blocks are defined at the top level or in a network, not "
@@ -241,6 +282,9 @@ private:
 
   StmtPtr parseStatement(ModuleAST *module) {
     SrcLoc loc = lex.loc();
+    Nest nest(*this);
+    if (!nest.ok())
+      return nullptr;
     switch (lex.cur()) {
     case Tok::KwReturn: {
       lex.next();
@@ -332,6 +376,9 @@ private:
 
   /// expr := or ('|>' NAME ['(' args ')'])*
   ExprPtr parseExpr() {
+    Nest nest(*this);
+    if (!nest.ok())
+      return nullptr;
     ExprPtr lhs = parseOr();
     while (lhs && lex.cur() == Tok::Pipe) {
       lex.next();
@@ -344,8 +391,8 @@ private:
       args.push_back({"", lhs->getLoc(), std::move(lhs)});
       if (lex.cur() == Tok::LParen && !parseArgs(args))
         return nullptr;
-      lhs = std::make_unique<CallExprAST>(loc, std::move(callee),
-                                          std::move(args), /*piped=*/true);
+      lhs = bounded(std::make_unique<CallExprAST>(
+          loc, std::move(callee), std::move(args), /*piped=*/true));
     }
     return lhs;
   }
@@ -358,8 +405,8 @@ private:
       ExprPtr rhs = parseAnd();
       if (!rhs)
         return nullptr;
-      lhs = std::make_unique<BinaryExprAST>(loc, Tok::KwOr, std::move(lhs),
-                                            std::move(rhs));
+      lhs = bounded(std::make_unique<BinaryExprAST>(
+          loc, Tok::KwOr, std::move(lhs), std::move(rhs)));
     }
     return lhs;
   }
@@ -372,8 +419,8 @@ private:
       ExprPtr rhs = parseNot();
       if (!rhs)
         return nullptr;
-      lhs = std::make_unique<BinaryExprAST>(loc, Tok::KwAnd, std::move(lhs),
-                                            std::move(rhs));
+      lhs = bounded(std::make_unique<BinaryExprAST>(
+          loc, Tok::KwAnd, std::move(lhs), std::move(rhs)));
     }
     return lhs;
   }
@@ -382,11 +429,15 @@ private:
     if (lex.cur() != Tok::KwNot)
       return parseComparison();
     SrcLoc loc = lex.loc();
+    Nest nest(*this);
+    if (!nest.ok())
+      return nullptr;
     lex.next();
     ExprPtr operand = parseNot();
     if (!operand)
       return nullptr;
-    return std::make_unique<UnaryExprAST>(loc, Tok::KwNot, std::move(operand));
+    return bounded(
+        std::make_unique<UnaryExprAST>(loc, Tok::KwNot, std::move(operand)));
   }
 
   ExprPtr parseComparison() {
@@ -400,8 +451,8 @@ private:
     ExprPtr rhs = parseAdditive();
     if (!rhs)
       return nullptr;
-    return std::make_unique<BinaryExprAST>(loc, t, std::move(lhs),
-                                           std::move(rhs));
+    return bounded(std::make_unique<BinaryExprAST>(loc, t, std::move(lhs),
+                                                   std::move(rhs)));
   }
 
   ExprPtr parseAdditive() {
@@ -413,8 +464,8 @@ private:
       ExprPtr rhs = parseMultiplicative();
       if (!rhs)
         return nullptr;
-      lhs = std::make_unique<BinaryExprAST>(loc, t, std::move(lhs),
-                                            std::move(rhs));
+      lhs = bounded(std::make_unique<BinaryExprAST>(loc, t, std::move(lhs),
+                                                    std::move(rhs)));
     }
     return lhs;
   }
@@ -428,8 +479,8 @@ private:
       ExprPtr rhs = parseUnary();
       if (!rhs)
         return nullptr;
-      lhs = std::make_unique<BinaryExprAST>(loc, t, std::move(lhs),
-                                            std::move(rhs));
+      lhs = bounded(std::make_unique<BinaryExprAST>(loc, t, std::move(lhs),
+                                                    std::move(rhs)));
     }
     return lhs;
   }
@@ -438,6 +489,9 @@ private:
     if (lex.cur() != Tok::Minus)
       return parsePrimary();
     SrcLoc loc = lex.loc();
+    Nest nest(*this);
+    if (!nest.ok())
+      return nullptr;
     lex.next();
     ExprPtr operand = parseUnary();
     if (!operand)
@@ -447,7 +501,8 @@ private:
       return std::make_unique<IntExprAST>(loc, -i->getValue());
     if (auto *f = llvm::dyn_cast<FloatExprAST>(operand.get()))
       return std::make_unique<FloatExprAST>(loc, -f->getValue());
-    return std::make_unique<UnaryExprAST>(loc, Tok::Minus, std::move(operand));
+    return bounded(
+        std::make_unique<UnaryExprAST>(loc, Tok::Minus, std::move(operand)));
   }
 
   /// args := '(' [arg (',' arg)*] ')'   arg := [NAME '='] expr
@@ -520,8 +575,8 @@ private:
       std::vector<ArgAST> args;
       if (!parseArgs(args))
         return nullptr;
-      return std::make_unique<CallExprAST>(loc, std::move(name),
-                                           std::move(args), false);
+      return bounded(std::make_unique<CallExprAST>(loc, std::move(name),
+                                                   std::move(args), false));
     }
     case Tok::LParen: {
       lex.next();
@@ -544,7 +599,7 @@ private:
           return expected("',' or ']' in the list"), nullptr;
       }
       lex.next();
-      return std::make_unique<ListExprAST>(loc, std::move(elts));
+      return bounded(std::make_unique<ListExprAST>(loc, std::move(elts)));
     }
     default:
       expected("an expression");
@@ -555,6 +610,9 @@ private:
   Lexer &lex;
   ErrorFn onError;
   bool failedParse = false;
+  /// Recursion depth, and whether it went past kMaxNesting (parsing stops).
+  unsigned depth = 0;
+  bool tooDeep = false;
   unsigned lastErrorLine = 0, lastErrorCol = 0;
 };
 

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dsl/Weights.h"
+#include "dsl/Limits.h"
 #include "cnnc/Support/SplitMix.h"
 #include "cnnc/Dialect/CNN/IR/CNNShapes.h"
 
@@ -17,6 +18,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 using namespace mlir;
@@ -90,13 +92,15 @@ std::unique_ptr<WeightStore> WeightStore::open(StringRef path,
     e.begin = *b;
     e.end = *en;
     if (e.dtype == "F32") {
-      int64_t n = 1;
-      for (int64_t d : e.shape)
-        n *= d;
-      if ((size_t)n * 4 != e.end - e.begin)
+      std::optional<int64_t> n = checkedProduct(e.shape);
+      if (!n || *n > kMaxTensorElements)
         return fail("tensor '" + name + "' of shape " + shapeStr(e.shape) +
-                    " needs " + Twine(n * 4) + " bytes, its data offsets span " +
-                    Twine(e.end - e.begin));
+                    " has more than " + Twine(kMaxTensorElements) +
+                    " elements");
+      if (uint64_t(*n) * 4 != e.end - e.begin)
+        return fail("tensor '" + name + "' of shape " + shapeStr(e.shape) +
+                    " needs " + Twine(*n * 4) +
+                    " bytes, its data offsets span " + Twine(e.end - e.begin));
     }
     store->names.push_back(name);
     store->entries[name] = std::move(e);
@@ -137,11 +141,26 @@ static uint64_t hashName(StringRef name, uint64_t seed) {
   return h;
 }
 
-static AsmResourceBlob drawWeight(StringRef name, int64_t n, WeightInit init,
-                                  uint64_t seed) {
-  AsmResourceBlob blob = HeapAsmResourceBlob::allocate(n * sizeof(float),
-                                                       alignof(float));
-  auto *out = reinterpret_cast<float *>(blob.getMutableData().data());
+/// A mutable blob of `bytes`, or nullopt when the memory is not there.
+/// (HeapAsmResourceBlob::allocate would end the process instead.)
+static std::optional<AsmResourceBlob> allocateBlob(size_t bytes) {
+  // malloc's alignment suits floats; one byte for an empty tensor.
+  void *data = std::malloc(std::max<size_t>(bytes, 1));
+  if (!data)
+    return std::nullopt;
+  return AsmResourceBlob(
+      ArrayRef<char>(static_cast<char *>(data), bytes), alignof(float),
+      [](void *p, size_t, size_t) { std::free(p); }, /*dataIsMutable=*/true);
+}
+
+static FailureOr<AsmResourceBlob> outOfMemory(Location loc, StringRef name,
+                                              size_t bytes) {
+  return emitError(loc) << "cannot allocate " << bytes
+                        << " bytes for weight '" << name << "'";
+}
+
+static void drawWeight(float *out, StringRef name, int64_t n, WeightInit init,
+                       uint64_t seed) {
   Rng rng(hashName(name, seed));
   double fan = (double)std::max<int64_t>(init.fanIn, 1);
   for (int64_t i = 0; i < n; ++i) {
@@ -165,18 +184,27 @@ static AsmResourceBlob drawWeight(StringRef name, int64_t n, WeightInit init,
     }
     out[i] = (float)v;
   }
-  return blob;
 }
 
 FailureOr<AsmResourceBlob> WeightStore::get(StringRef name,
                                             ArrayRef<int64_t> shape,
                                             WeightInit init, Location loc,
                                             StringRef layer) {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  if (!file)
-    return drawWeight(name, n, init, seed);
+  // The generator checked the size against the limits; this keeps the store
+  // safe on its own.
+  std::optional<int64_t> count = checkedProduct(shape);
+  if (!count || *count > kMaxTensorElements)
+    return emitError(loc) << "weight '" << name << "' of shape "
+                          << shapeStr(shape) << " is too large";
+  int64_t n = *count;
+  if (!file) {
+    std::optional<AsmResourceBlob> blob = allocateBlob(n * sizeof(float));
+    if (!blob)
+      return outOfMemory(loc, name, n * sizeof(float));
+    drawWeight(reinterpret_cast<float *>(blob->getMutableData().data()), name,
+               n, init, seed);
+    return std::move(*blob);
+  }
 
   auto it = entries.find(name);
   if (it == entries.end()) {
@@ -187,7 +215,9 @@ FailureOr<AsmResourceBlob> WeightStore::get(StringRef name,
     std::string best;
     unsigned bestDist = ~0u;
     for (const std::string &other : names) {
-      if (entries.lookup(other).used)
+      // Edit distance is quadratic: only names of about the same length.
+      if (entries.lookup(other).used || other.size() > name.size() + 4 ||
+          name.size() > other.size() + 4 || name.size() > 256)
         continue;
       unsigned d = StringRef(other).edit_distance(name, true, 4);
       if (d < bestDist) {
@@ -214,14 +244,15 @@ FailureOr<AsmResourceBlob> WeightStore::get(StringRef name,
   ArrayRef<char> bytes(data, e.end - e.begin);
   if (llvm::sys::IsBigEndianHost ||
       reinterpret_cast<uintptr_t>(data) % alignof(float) != 0) {
-    AsmResourceBlob blob =
-        HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, alignof(float));
-    auto *out = reinterpret_cast<float *>(blob.getMutableData().data());
+    std::optional<AsmResourceBlob> blob = allocateBlob(bytes.size());
+    if (!blob)
+      return outOfMemory(loc, name, bytes.size());
+    auto *out = reinterpret_cast<float *>(blob->getMutableData().data());
     for (int64_t i = 0; i < n; ++i) {
       uint32_t bits = llvm::support::endian::read32le(data + 4 * i);
       std::memcpy(&out[i], &bits, 4);
     }
-    return blob;
+    return std::move(*blob);
   }
   // Aligned little-endian data: the blob points into the mapped file, which
   // it keeps alive.
