@@ -409,6 +409,14 @@ int main(int argc, char **argv) {
                 "--no-graph-passes");
   if (emit == Emit::AST && llvm::sys::path::extension(inputFile) != ".cnn")
     return fail("--emit=ast needs a .cnn input");
+  std::optional<int64_t> weightCap = parseByteSize(maxWeightBytes);
+  std::optional<int64_t> activationCap = parseByteSize(maxActivationBytes);
+  if (!weightCap)
+    return fail("--max-weight-bytes expects a size such as 16G, got '" +
+                maxWeightBytes + "'");
+  if (!activationCap)
+    return fail("--max-activation-bytes expects a size such as 64G, got '" +
+                maxActivationBytes + "'");
   {
     TimingScope t = timing.nest("import");
     llvm::StringRef ext = llvm::sys::path::extension(inputFile);
@@ -433,6 +441,7 @@ int main(int argc, char **argv) {
                                                                 &context);
       DslImportOptions options;
       options.weightsFile = weightsFile;
+      options.maxWeightBytes = *weightCap;
       if (weightSeed.getNumOccurrences())
         options.seed = weightSeed;
       module = importDslFile(&context, inputFile, options);
@@ -445,14 +454,6 @@ int main(int argc, char **argv) {
     if (failed(verify(*module)))
       return 1;
   }
-  std::optional<int64_t> weightCap = parseByteSize(maxWeightBytes);
-  std::optional<int64_t> activationCap = parseByteSize(maxActivationBytes);
-  if (!weightCap)
-    return fail("--max-weight-bytes expects a size such as 16G, got '" +
-                maxWeightBytes + "'");
-  if (!activationCap)
-    return fail("--max-activation-bytes expects a size such as 64G, got '" +
-                maxActivationBytes + "'");
   if (failed(cnn::checkSizeLimits(module->getOperation())) ||
       failed(checkResourceLimits(*module, *weightCap, *activationCap)))
     return 1;
