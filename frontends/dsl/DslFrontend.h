@@ -41,7 +41,7 @@ struct DslImportOptions {
   /// The most bytes of weights a network may have, all tensors together
   /// (read or drawn); checked before anything is allocated. Networks that
   /// need more are an error at the layer that passes the limit.
-  uint64_t maxWeightBytes = uint64_t(16) << 30;
+  uint64_t maxWeightBytes = uint64_t(4) << 30;
 };
 
 /// Parses a .cnn file and generates its network. Returns null after

@@ -149,8 +149,8 @@ cl::opt<bool> noSplitBatch(
 cl::opt<std::string> maxWeightBytes(
     "max-weight-bytes",
     cl::desc("Refuse a network whose weights take more than this (bytes, or "
-             "with a K/M/G/T suffix; default 16G)"),
-    cl::value_desc("size"), cl::init("16G"), cl::cat(cat));
+             "with a K/M/G/T suffix; default 4G: the compiler holds a few copies of them)"),
+    cl::value_desc("size"), cl::init("4G"), cl::cat(cat));
 cl::opt<std::string> maxActivationBytes(
     "max-activation-bytes",
     cl::desc("Refuse a network with an activation, or an activation arena, "
@@ -412,7 +412,7 @@ int main(int argc, char **argv) {
   std::optional<int64_t> weightCap = parseByteSize(maxWeightBytes);
   std::optional<int64_t> activationCap = parseByteSize(maxActivationBytes);
   if (!weightCap)
-    return fail("--max-weight-bytes expects a size such as 16G, got '" +
+    return fail("--max-weight-bytes expects a size such as 4G, got '" +
                 maxWeightBytes + "'");
   if (!activationCap)
     return fail("--max-activation-bytes expects a size such as 64G, got '" +
