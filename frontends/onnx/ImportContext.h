@@ -163,6 +163,9 @@ private:
                                           SmallVector<std::string> &names);
   FailureOr<RankedTensorType> inputType(const ::onnx::ValueInfoProto &vi);
   LogicalResult importNodes(::onnx::GraphProto &graph);
+  /// Reports every op of the graph that cnnc does not import, one error per
+  /// (domain, op, opset); fails when there is any.
+  LogicalResult checkOpsSupported(const ::onnx::GraphProto &graph);
   LogicalResult importNode(::onnx::NodeProto &node, int index);
   FailureOr<SmallVector<Value>> collectOutputs(const ::onnx::GraphProto &graph);
 
@@ -299,6 +302,11 @@ LogicalResult importPad(OnnxNode &n);
 /// Returns the handler that imports it.
 FailureOr<NodeHandler> checkNode(const ::onnx::NodeProto &node, int64_t opset,
                                  Location loc);
+
+/// Empty when cnnc imports `opType` of the default domain at `opset`;
+/// otherwise why not ("unsupported operator 'X' (domain '', opset 13)",
+/// "Relu-1 (...) is not supported; ...", "X is not defined in opset N").
+std::string unsupportedReason(StringRef opType, int64_t opset);
 
 //===----------------------------------------------------------------------===//
 // Limits

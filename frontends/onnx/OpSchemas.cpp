@@ -21,6 +21,7 @@
 
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <climits>
 
@@ -288,30 +289,41 @@ static LogicalResult checkAttributes(const ::onnx::NodeProto &node,
   return success();
 }
 
+std::string mlir::cnnc::onnx_import::unsupportedReason(StringRef op,
+                                                       int64_t opset) {
+  int64_t until, first;
+  const OpSchema *schema = findSchema(op, opset, until, first);
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  if (!schema) {
+    if (first)
+      os << op << " is not defined in opset " << opset
+         << " (it appeared in opset " << first << ")";
+    else
+      os << "unsupported operator '" << op << "' (domain '', opset " << opset
+         << ")";
+    return s;
+  }
+  if (schema->handler)
+    return s;
+  os << op << "-" << schema->since << " (the version in opset " << opset;
+  if (until != INT_MAX)
+    os << "; opsets " << schema->since << " to " << until - 1
+       << ") is not supported; cnnc imports " << op << " from opset " << until;
+  else
+    os << ") is not supported";
+  return s;
+}
+
 FailureOr<NodeHandler>
 mlir::cnnc::onnx_import::checkNode(const ::onnx::NodeProto &node, int64_t opset,
                                    Location loc) {
   StringRef op = node.op_type();
+  std::string why = unsupportedReason(op, opset);
+  if (!why.empty())
+    return emitError(loc) << why;
   int64_t until, first;
   const OpSchema *schema = findSchema(op, opset, until, first);
-  if (!schema) {
-    if (first)
-      return emitError(loc) << op << " is not defined in opset " << opset
-                            << " (it appeared in opset " << first << ")";
-    return emitError(loc) << "unsupported operator '" << op << "' (domain '"
-                          << node.domain() << "', opset " << opset << ")";
-  }
-  if (!schema->handler) {
-    auto diag = emitError(loc) << op << "-" << schema->since
-                               << " (the version in opset " << opset;
-    if (until != INT_MAX)
-      diag << "; opsets " << schema->since << " to " << until - 1
-           << ") is not supported; cnnc imports " << op << " from opset "
-           << until;
-    else
-      diag << ") is not supported";
-    return diag;
-  }
   int numIn = node.input_size(), numOut = node.output_size();
   if (numIn < schema->minInputs ||
       (schema->maxInputs >= 0 && numIn > schema->maxInputs))
