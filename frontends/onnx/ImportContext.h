@@ -268,6 +268,9 @@ LogicalResult importGemm(OnnxNode &n);
 LogicalResult importMatMul(OnnxNode &n);
 LogicalResult importSoftmax(OnnxNode &n);
 
+// ReduceOps.cpp
+LogicalResult importReduce(OnnxNode &n);
+
 // ElementwiseOps.cpp
 LogicalResult importBinary(OnnxNode &n);
 LogicalResult importRelu(OnnxNode &n);
