@@ -36,6 +36,7 @@ SUPPORTED_OPS = frozenset("""
     Conv MaxPool AveragePool GlobalAveragePool GlobalMaxPool Concat Add Sub Mul
     Div Relu Clip Sigmoid Tanh LeakyRelu HardSigmoid HardSwish BatchNormalization
     Gemm MatMul Softmax Flatten Reshape Pad LRN Identity Dropout Constant
+    ReduceMean ReduceMax ReduceSum
 """.split())
 
 DEFAULT_DATA = "/usr/share/libonnx-testdata/data/node"

@@ -10,8 +10,10 @@
 //   ReduceSum  -> cnn.global_avg_pool, then cnn.mul by H*W
 // followed by a cnn.reshape when the result shape is not NxCx1x1
 // (keepdims = 0). Axes of size 1 may be reduced too, whatever the rank:
-// reducing only such axes is a reshape. Any other reduction is an error
-// naming the axes.
+// reducing only such axes is a reshape. A reduction over the last axes of a
+// tensor of any rank (all of them, the channels of [N, T, C], ...) views the
+// input as [1, kept, reduced, 1] with a cnn.reshape and pools that. Any
+// other reduction is an error naming the axes.
 //
 // Axes are an attribute up to ReduceSum-11 and ReduceMean/Max-13, an
 // optional constant input from ReduceSum-13 and ReduceMean/Max-18, which
@@ -112,32 +114,50 @@ LogicalResult mlir::cnnc::onnx_import::importReduce(OnnxNode &n) {
   }
 
   // A global pool: NCHW, H and W reduced (or of size 1), N and C kept (or of
-  // size 1).
+  // size 1). Otherwise, when the reduced axes are the last ones (axes of
+  // size 1 aside), the input is viewed as [1, kept, reduced, 1] and pooled.
   bool global = rank == 4;
   for (int64_t i = 0; global && i < rank; ++i)
     global = i < 2 ? !reduced[i] || in[i] == 1 : reduced[i] || in[i] == 1;
-  if (!global) {
+  int64_t firstReduced = 0;
+  while (!reduced[firstReduced] || in[firstReduced] == 1)
+    ++firstReduced;
+  bool trailing = true;
+  int64_t kept = 1, count = 1;
+  for (int64_t i = 0; i < rank; ++i) {
+    (reduced[i] ? count : kept) *= in[i];
+    if (i > firstReduced && !reduced[i] && in[i] != 1)
+      trailing = false;
+  }
+  if (!global && !trailing) {
     SmallVector<int64_t> list;
     for (int64_t i = 0; i < rank; ++i)
       if (reduced[i])
         list.push_back(i);
     return n.emitError() << op << " over axes " << shapeString(list)
                          << " of a tensor of shape " << shapeString(in)
-                         << " is not supported (cnnc reduces only the spatial "
-                            "axes 2,3 of a 4-D input)";
+                         << " is not supported (cnnc reduces the spatial axes "
+                            "2,3 of a 4-D input, or the last axes of a "
+                            "tensor)";
+  }
+  Value input = *x;
+  if (!global) {
+    int64_t view[] = {1, kept, count, 1};
+    input = reshape(n, input, view);
   }
 
-  auto type = cnn::inferGlobalPoolType(n.loc, x->getType());
+  auto type = cnn::inferGlobalPoolType(n.loc, input.getType());
   if (failed(type))
     return failure();
   Value v;
   if (op == "ReduceMax") {
-    v = cnn::GlobalMaxPoolOp::create(n.builder, n.loc, *type, *x);
+    v = cnn::GlobalMaxPoolOp::create(n.builder, n.loc, *type, input);
   } else {
-    v = cnn::GlobalAvgPoolOp::create(n.builder, n.loc, *type, *x);
+    v = cnn::GlobalAvgPoolOp::create(n.builder, n.loc, *type, input);
     if (op == "ReduceSum") {
-      // The mean times H*W (a factor exact in f32 up to 2^24).
-      float area = float(in[2] * in[3]);
+      // The mean times the number of elements reduced (exact in f32 up to
+      // 2^24).
+      float area = float(count);
       auto c = n.importer.materializeHost(
           HostTensor::fromFloats({1}, {area}), n.loc,
           n.proto.name().empty() ? "reduce_sum_area" : n.proto.name() + "_area");

@@ -5,7 +5,9 @@
 
 conv 3x3 -> relu -> squeeze-excite (ReduceMean over H,W keepdims=1, 1x1 convs,
 sigmoid, mul) -> outputs: ReduceMean over [-1,-2] keepdims=1, ReduceMax over
-[2,3] keepdims=0, ReduceSum over [3,2] keepdims=0. Axes are attributes below
+[2,3] keepdims=0, ReduceSum over [3,2] keepdims=0; ReduceMax over [-1]
+keepdims=0 and ReduceSum over [1,2,3] keepdims=1 (the last axes, not a
+spatial pool). Axes are attributes below
 the opset where they became inputs (ReduceSum 13, ReduceMean/Max 18), constant
 inputs from it. Weights are seeded (0).
 """
@@ -51,13 +53,17 @@ def main():
         *reduce("ReduceMean", "f", "mean", [-1, -2], 1),
         *reduce("ReduceMax", "f", "max", [2, 3], 0),
         *reduce("ReduceSum", "f", "sum", [3, 2], 0),
+        *reduce("ReduceMax", "f", "last", [-1], 0),
+        *reduce("ReduceSum", "f", "tail", [1, 2, 3], 1),
     ]
     graph = helper.make_graph(
         nodes, "reduce_net",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 4, 6, 5])],
         [helper.make_tensor_value_info("mean", TensorProto.FLOAT, [2, 8, 1, 1]),
          helper.make_tensor_value_info("max", TensorProto.FLOAT, [2, 8]),
-         helper.make_tensor_value_info("sum", TensorProto.FLOAT, [2, 8])],
+         helper.make_tensor_value_info("sum", TensorProto.FLOAT, [2, 8]),
+         helper.make_tensor_value_info("last", TensorProto.FLOAT, [2, 8, 6]),
+         helper.make_tensor_value_info("tail", TensorProto.FLOAT, [2, 1, 1, 1])],
         inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", a.opset)])
     model.ir_version = 8
