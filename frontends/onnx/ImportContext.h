@@ -318,6 +318,9 @@ std::string unsupportedReason(StringRef opType, int64_t opset);
 /// The largest dimension, pad, stride or kernel size accepted (2^31 - 1):
 /// int64 shape arithmetic on such values cannot overflow.
 constexpr int64_t kMaxDimension = (int64_t(1) << 31) - 1;
+/// Default-domain opsets accepted. Each op's older versions that cnnc does
+/// not import are refused by the op table (OpSchemas.cpp).
+constexpr int64_t kMinOpset = 1, kMaxOpset = 22;
 /// The highest tensor rank accepted.
 constexpr size_t kMaxRank = 16;
 /// Host tensors (shape arithmetic) larger than this are not folded.
