@@ -105,6 +105,13 @@ struct ValueEntry {
   std::string name;
   /// The proto's data was moved into a resource blob: decode from `value`.
   bool released = false;
+  /// A Transpose that was not built (cnn has no transpose op): the tensor
+  /// is `transposeOf` permuted by `perm` (output axis i is input axis
+  /// perm[i]). Only a Transpose that undoes it may use it; `transposeNode`
+  /// names the node for messages.
+  std::shared_ptr<ValueEntry> transposeOf;
+  SmallVector<int64_t> perm;
+  std::string transposeNode;
 
   bool isConstant() const { return proto || host; }
 };
@@ -270,6 +277,9 @@ LogicalResult importSoftmax(OnnxNode &n);
 
 // ReduceOps.cpp
 LogicalResult importReduce(OnnxNode &n);
+
+// TransposeOps.cpp
+LogicalResult importTranspose(OnnxNode &n);
 
 // ElementwiseOps.cpp
 LogicalResult importBinary(OnnxNode &n);

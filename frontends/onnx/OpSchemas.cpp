@@ -101,6 +101,8 @@ static const OpSchema kSchemas[] = {
   {"ReduceSum", 11, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
   {"ReduceSum", 13, importReduce, 1, 2, 1, 1,
    "keepdims:i noop_with_empty_axes:i"},
+  // TransposeOps.cpp
+  {"Transpose", 1, importTranspose, 1, 1, 1, 1, "perm:is"},
   // ElementwiseOps.cpp
   {"Add", 1, nullptr, 2, 2, 1, 1, ""},
   {"Add", 6, importBinary, 2, 2, 1, 1, "axis:i broadcast:i"},
@@ -422,6 +424,9 @@ static const struct {
     {"Sub", "numpy broadcasting; opset 6: legacy `broadcast`/`axis` "
             "(trailing axes only)"},
     {"Tanh", ""},
+    {"Transpose", "folded away only: the identity, constants, moves of "
+                  "size-1 axes (a reshape), and a Transpose undone by a later "
+                  "one; any other use is an error (cnn has no transpose)"},
     {"Unsqueeze", "axes must be constant"},
 };
 
