@@ -290,6 +290,8 @@ LogicalResult importLeakyRelu(OnnxNode &n);
 LogicalResult importHardSigmoid(OnnxNode &n);
 LogicalResult importHardSwish(OnnxNode &n);
 LogicalResult importClip(OnnxNode &n);
+LogicalResult importReciprocal(OnnxNode &n);
+LogicalResult importPow(OnnxNode &n);
 
 // ShapeOps.cpp
 LogicalResult importIdentity(OnnxNode &n);

@@ -130,6 +130,10 @@ static const OpSchema kSchemas[] = {
   {"Clip", 1, nullptr, 1, 1, 1, 1, ""},
   {"Clip", 6, importClip, 1, 1, 1, 1, "max:f min:f"},
   {"Clip", 11, importClip, 1, 3, 1, 1, ""},
+  {"Reciprocal", 1, nullptr, 1, 1, 1, 1, ""},
+  {"Reciprocal", 6, importReciprocal, 1, 1, 1, 1, ""},
+  {"Pow", 1, nullptr, 2, 2, 1, 1, ""},
+  {"Pow", 7, importPow, 2, 2, 1, 1, ""},
   // ShapeOps.cpp
   {"Identity", 1, importIdentity, 1, 1, 1, 1, ""},
   {"Dropout", 1, nullptr, 1, 1, 1, 2, ""},
@@ -407,6 +411,9 @@ static const struct {
             "(trailing axes only)"},
     {"Pad", "modes constant, reflect, edge; pads must be constant; negative "
             "pads (cropping) refused"},
+    {"Pow", "the exponent must be a scalar constant integer from -4 to 4, "
+            "not 0 (products of the base); no square roots"},
+    {"Reciprocal", "1 / x as a division"},
     {"ReduceMax", "over H,W of an NCHW tensor (global max pool) or the last "
                   "axes of any tensor; axes must be constant; a scalar result "
                   "(keepdims = 0 over every axis) refused"},
