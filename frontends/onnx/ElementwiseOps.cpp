@@ -257,8 +257,7 @@ static FailureOr<Value> reciprocal(OnnxNode &n, Value x) {
                                         n.loc, "one");
   if (failed(one))
     return failure();
-  return cnn::DivOp::create(n.builder, n.loc, x.getType(), *one, x)
-      .getResult();
+  return cnn::DivOp::create(n.builder, n.loc, x.getType(), *one, x).getResult();
 }
 
 LogicalResult mlir::cnnc::onnx_import::importReciprocal(OnnxNode &n) {
@@ -309,8 +308,8 @@ LogicalResult mlir::cnnc::onnx_import::importPow(OnnxNode &n) {
                             .getResult()
                       : square;
     if (m > 1)
-      square = cnn::MulOp::create(n.builder, n.loc, x->getType(), square,
-                                  square);
+      square =
+          cnn::MulOp::create(n.builder, n.loc, x->getType(), square, square);
   }
   if (k < 0) {
     auto r = reciprocal(n, result);

@@ -382,7 +382,12 @@ GraphImporter::checkOpsSupported(const ::onnx::GraphProto &graph) {
   if (found.empty())
     return success();
 
+  // A hostile model may name thousands of ops: list a bounded number.
+  constexpr size_t kMaxListed = 100;
+  size_t listed = 0;
   for (const auto &entry : found) {
+    if (listed++ == kMaxListed)
+      break;
     const Unsupported &u = entry.second;
     const ::onnx::NodeProto &node = graph.node(u.first);
     Location loc = nodeLocation(node, u.first);
@@ -400,10 +405,14 @@ GraphImporter::checkOpsSupported(const ::onnx::GraphProto &graph) {
                    << u.first << " (" << name << ")";
   }
   if (numNodes > 1)
-    emitError(fileLoc) << "the model uses " << found.size()
-                       << " operator" << (found.size() == 1 ? "" : "s")
+    emitError(fileLoc) << "the model uses " << found.size() << " operator"
+                       << (found.size() == 1 ? "" : "s")
                        << " that cnnc does not import, in " << numNodes
-                       << " nodes (listed above)";
+                       << " nodes ("
+                       << (found.size() > kMaxListed
+                               ? "the first " + std::to_string(kMaxListed) +
+                                     " listed above)"
+                               : std::string("listed above)"));
   return failure();
 }
 

@@ -46,10 +46,12 @@ static FailureOr<SmallVector<int64_t>> reduceAxes(OnnxNode &n) {
   if (failed(c))
     return failure();
   if ((*c)->isFloat())
-    return n.emitError() << n.opType() << " input 'axes' must hold integers, got "
+    return n.emitError() << n.opType()
+                         << " input 'axes' must hold integers, got "
                          << dataTypeName((*c)->dataType);
   if ((*c)->shape.size() > 1)
-    return n.emitError() << n.opType() << " input 'axes' must be 1-D, got shape "
+    return n.emitError() << n.opType()
+                         << " input 'axes' must be 1-D, got shape "
                          << shapeString((*c)->shape);
   return SmallVector<int64_t>((*c)->ints.begin(), (*c)->ints.end());
 }
@@ -160,7 +162,8 @@ LogicalResult mlir::cnnc::onnx_import::importReduce(OnnxNode &n) {
       float area = float(count);
       auto c = n.importer.materializeHost(
           HostTensor::fromFloats({1}, {area}), n.loc,
-          n.proto.name().empty() ? "reduce_sum_area" : n.proto.name() + "_area");
+          n.proto.name().empty() ? "reduce_sum_area"
+                                 : n.proto.name() + "_area");
       if (failed(c))
         return failure();
       auto mulType = cnn::inferBroadcastType(n.loc, v.getType(), c->getType());

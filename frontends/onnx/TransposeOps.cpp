@@ -53,10 +53,9 @@ static HostTensor transposeHost(const HostTensor &t, ArrayRef<int64_t> perm) {
       index[i] = 0;
     }
   }
-  return t.isFloat() ? HostTensor::fromFloats(outShape, std::move(floats),
-                                              t.dataType)
-                     : HostTensor::fromInts(outShape, std::move(ints),
-                                            t.dataType);
+  return t.isFloat()
+             ? HostTensor::fromFloats(outShape, std::move(floats), t.dataType)
+             : HostTensor::fromInts(outShape, std::move(ints), t.dataType);
 }
 
 LogicalResult mlir::cnnc::onnx_import::importTranspose(OnnxNode &n) {
@@ -74,8 +73,8 @@ LogicalResult mlir::cnnc::onnx_import::importTranspose(OnnxNode &n) {
     return failure();
   SmallVector<int64_t> perm = *permAttr;
   if ((int64_t)perm.size() != rank)
-    return n.emitError() << "Transpose attribute 'perm' = "
-                         << shapeString(perm) << " has " << perm.size()
+    return n.emitError() << "Transpose attribute 'perm' = " << shapeString(perm)
+                         << " has " << perm.size()
                          << " values for an input of rank " << rank;
   SmallVector<bool> seen(rank, false);
   for (int64_t p : perm) {
@@ -139,10 +138,10 @@ LogicalResult mlir::cnnc::onnx_import::importTranspose(OnnxNode &n) {
     auto type = cnn::inferReshapeType(n.loc, x->getType(), outShape);
     if (failed(type))
       return failure();
-    n.setOutput(0, cnn::ReshapeOp::create(n.builder, n.loc, *type, *x,
-                                          n.builder.getDenseI64ArrayAttr(
-                                              outShape))
-                       .getResult());
+    n.setOutput(0,
+                cnn::ReshapeOp::create(n.builder, n.loc, *type, *x,
+                                       n.builder.getDenseI64ArrayAttr(outShape))
+                    .getResult());
     return success();
   }
 
@@ -151,8 +150,7 @@ LogicalResult mlir::cnnc::onnx_import::importTranspose(OnnxNode &n) {
   pending->perm = perm;
   pending->name = n.proto.output_size() > 0 ? n.proto.output(0) : "";
   auto nameLoc = dyn_cast<NameLoc>(n.loc);
-  pending->transposeNode =
-      nameLoc ? nameLoc.getName().str() : n.proto.name();
+  pending->transposeNode = nameLoc ? nameLoc.getName().str() : n.proto.name();
   if (!pending->name.empty())
     n.importer.define(pending->name, pending);
   return success();
