@@ -97,6 +97,19 @@ static const OpSchema kSchemas[] = {
    "keepdims:i noop_with_empty_axes:i"},
   {"ReduceMax", 20, importReduce, 1, 2, 1, 1,
    "keepdims:i noop_with_empty_axes:i"},
+  {"ReduceMin", 1, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceMin", 11, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceMin", 12, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceMin", 13, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceMin", 18, importReduce, 1, 2, 1, 1,
+   "keepdims:i noop_with_empty_axes:i"},
+  {"ReduceMin", 20, importReduce, 1, 2, 1, 1,
+   "keepdims:i noop_with_empty_axes:i"},
+  {"ReduceSumSquare", 1, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceSumSquare", 11, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceSumSquare", 13, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceSumSquare", 18, importReduce, 1, 2, 1, 1,
+   "keepdims:i noop_with_empty_axes:i"},
   {"ReduceSum", 1, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
   {"ReduceSum", 11, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
   {"ReduceSum", 13, importReduce, 1, 2, 1, 1,
@@ -414,13 +427,14 @@ static const struct {
     {"Pow", "the exponent must be a scalar constant integer from -4 to 4, "
             "not 0 (products of the base); no square roots"},
     {"Reciprocal", "1 / x as a division"},
-    {"ReduceMax", "over H,W of an NCHW tensor (global max pool) or the last "
-                  "axes of any tensor; axes must be constant; a scalar result "
+    {"ReduceMax", "axes must be contiguous (size-1 axes aside) and "
+                  "constant; H,W of an NCHW tensor is the global max pool, "
+                  "other axes pool a reshaped view; a scalar result "
                   "(keepdims = 0 over every axis) refused"},
-    {"ReduceMean", "over H,W of an NCHW tensor (global average pool) or the "
-                   "last axes of any tensor; axes must be constant; a scalar "
-                   "result (keepdims = 0 over every axis) refused"},
+    {"ReduceMean", "as ReduceMax, with average pooling"},
+    {"ReduceMin", "as ReduceMax, on the negated input (-max(-x))"},
     {"ReduceSum", "as ReduceMean, times the number of elements reduced"},
+    {"ReduceSumSquare", "as ReduceSum, of x * x"},
     {"Relu", ""},
     {"Reshape", "the shape must be constant (shape arithmetic is folded)"},
     {"Shape", "static shapes: folded to a constant"},

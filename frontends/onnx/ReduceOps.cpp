@@ -1,4 +1,4 @@
-//===- ReduceOps.cpp - ONNX ReduceMean / ReduceMax / ReduceSum ------------===//
+//===- ReduceOps.cpp - ONNX ReduceMean/Max/Min/Sum/SumSquare --------------===//
 //
 // The reductions that CNN exports hold are global pools written another way:
 // dynamo exports adaptive average pooling to 1x1, and squeeze-excite blocks
@@ -8,12 +8,16 @@
 //   ReduceMean -> cnn.global_avg_pool
 //   ReduceMax  -> cnn.global_max_pool
 //   ReduceSum  -> cnn.global_avg_pool, then cnn.mul by H*W
+//   ReduceMin  -> cnn.mul by -1, cnn.global_max_pool, cnn.mul by -1
+//   ReduceSumSquare -> cnn.mul x by x, then as ReduceSum
 // followed by a cnn.reshape when the result shape is not NxCx1x1
 // (keepdims = 0). Axes of size 1 may be reduced too, whatever the rank:
-// reducing only such axes is a reshape. A reduction over the last axes of a
-// tensor of any rank (all of them, the channels of [N, T, C], ...) views the
-// input as [1, kept, reduced, 1] with a cnn.reshape and pools that. Any
-// other reduction is an error naming the axes.
+// reducing only such axes is a reshape. Any other reduction over contiguous
+// axes of a tensor of any rank views the input as [1, outer, reduced, inner]
+// with a cnn.reshape and pools that: globally when the reduced axes are the
+// last ones (all axes, the channels of [N, T, C], ...), else with a
+// [reduced, 1] window (cnn.avg_pool2d / cnn.max_pool2d). Reductions over
+// axes that are not contiguous are errors naming the axes.
 //
 // Axes are an attribute up to ReduceSum-11 and ReduceMean/Max-13, an
 // optional constant input from ReduceSum-13 and ReduceMean/Max-18, which
@@ -64,6 +68,15 @@ static Value reshape(OnnxNode &n, Value v, ArrayRef<int64_t> shape) {
                                 n.builder.getDenseI64ArrayAttr(shape));
 }
 
+/// `v` times the constant `factor`.
+static FailureOr<Value> scale(OnnxNode &n, Value v, float factor) {
+  auto c = n.importer.materializeHost(HostTensor::fromFloats({1}, {factor}),
+                                      n.loc, "factor");
+  if (failed(c))
+    return failure();
+  return cnn::MulOp::create(n.builder, n.loc, v.getType(), v, *c).getResult();
+}
+
 LogicalResult mlir::cnnc::onnx_import::importReduce(OnnxNode &n) {
   StringRef op = n.opType();
   auto x = n.tensor(0);
@@ -110,67 +123,95 @@ LogicalResult mlir::cnnc::onnx_import::importReduce(OnnxNode &n) {
   bool onlyUnitAxes = true;
   for (int64_t i = 0; i < rank; ++i)
     onlyUnitAxes &= !reduced[i] || in[i] == 1;
+  // ReduceSumSquare sums x * x.
+  Value src = *x;
+  if (op == "ReduceSumSquare")
+    src = cnn::MulOp::create(n.builder, n.loc, src.getType(), src, src);
   if (onlyUnitAxes) {
-    n.setOutput(0, reshape(n, *x, outShape));
+    n.setOutput(0, reshape(n, src, outShape));
     return success();
   }
 
   // A global pool: NCHW, H and W reduced (or of size 1), N and C kept (or of
-  // size 1). Otherwise, when the reduced axes are the last ones (axes of
-  // size 1 aside), the input is viewed as [1, kept, reduced, 1] and pooled.
+  // size 1). Otherwise the reduced axes (size-1 axes aside) must be
+  // contiguous: the input is viewed as [1, outer, reduced, inner] and pooled
+  // by a [reduced, 1] window (globally when inner is 1).
   bool global = rank == 4;
   for (int64_t i = 0; global && i < rank; ++i)
     global = i < 2 ? !reduced[i] || in[i] == 1 : reduced[i] || in[i] == 1;
-  int64_t firstReduced = 0;
-  while (!reduced[firstReduced] || in[firstReduced] == 1)
-    ++firstReduced;
-  bool trailing = true;
-  int64_t kept = 1, count = 1;
+  int64_t first = -1, last = -1;
+  for (int64_t i = 0; i < rank; ++i)
+    if (reduced[i] && in[i] != 1) {
+      if (first < 0)
+        first = i;
+      last = i;
+    }
+  bool contiguous = true;
+  int64_t outer = 1, count = 1, inner = 1;
   for (int64_t i = 0; i < rank; ++i) {
-    (reduced[i] ? count : kept) *= in[i];
-    if (i > firstReduced && !reduced[i] && in[i] != 1)
-      trailing = false;
+    if (i >= first && i <= last && !reduced[i] && in[i] != 1)
+      contiguous = false;
+    (i < first ? outer : i > last ? inner : count) *= in[i];
   }
-  if (!global && !trailing) {
+  if (!global && !contiguous) {
     SmallVector<int64_t> list;
     for (int64_t i = 0; i < rank; ++i)
       if (reduced[i])
         list.push_back(i);
     return n.emitError() << op << " over axes " << shapeString(list)
                          << " of a tensor of shape " << shapeString(in)
-                         << " is not supported (cnnc reduces the spatial axes "
-                            "2,3 of a 4-D input, or the last axes of a "
-                            "tensor)";
+                         << " is not supported (cnnc reduces axes that are "
+                            "contiguous, axes of size 1 aside)";
   }
-  Value input = *x;
+  Value input = src;
   if (!global) {
-    int64_t view[] = {1, kept, count, 1};
+    int64_t view[] = {1, outer, count, inner};
     input = reshape(n, input, view);
   }
+  // ReduceMin is -max(-x).
+  bool isMin = op == "ReduceMin";
+  if (isMin) {
+    auto neg = scale(n, input, -1.0f);
+    if (failed(neg))
+      return failure();
+    input = *neg;
+  }
 
-  auto type = cnn::inferGlobalPoolType(n.loc, input.getType());
-  if (failed(type))
-    return failure();
+  bool isMax = op == "ReduceMax" || isMin;
   Value v;
-  if (op == "ReduceMax") {
-    v = cnn::GlobalMaxPoolOp::create(n.builder, n.loc, *type, input);
+  if (global || inner == 1) {
+    auto type = cnn::inferGlobalPoolType(n.loc, input.getType());
+    if (failed(type))
+      return failure();
+    v = isMax ? cnn::GlobalMaxPoolOp::create(n.builder, n.loc, *type, input)
+                    .getResult()
+              : cnn::GlobalAvgPoolOp::create(n.builder, n.loc, *type, input)
+                    .getResult();
   } else {
-    v = cnn::GlobalAvgPoolOp::create(n.builder, n.loc, *type, input);
-    if (op == "ReduceSum") {
-      // The mean times the number of elements reduced (exact in f32 up to
-      // 2^24).
-      float area = float(count);
-      auto c = n.importer.materializeHost(
-          HostTensor::fromFloats({1}, {area}), n.loc,
-          n.proto.name().empty() ? "reduce_sum_area"
-                                 : n.proto.name() + "_area");
-      if (failed(c))
-        return failure();
-      auto mulType = cnn::inferBroadcastType(n.loc, v.getType(), c->getType());
-      if (failed(mulType))
-        return failure();
-      v = cnn::MulOp::create(n.builder, n.loc, *mulType, v, *c);
-    }
+    OpBuilder &b = n.builder;
+    int64_t kernel[] = {count, 1}, ones[] = {1, 1}, pads[] = {0, 0, 0, 0};
+    auto type = cnn::inferPool2DType(n.loc, input.getType(), kernel, ones, pads,
+                                     ones, /*ceilMode=*/false);
+    if (failed(type))
+      return failure();
+    if (isMax)
+      v = cnn::MaxPool2DOp::create(
+          b, n.loc, *type, input, b.getDenseI64ArrayAttr(kernel),
+          b.getDenseI64ArrayAttr(ones), b.getDenseI64ArrayAttr(pads),
+          b.getDenseI64ArrayAttr(ones), b.getBoolAttr(false));
+    else
+      v = cnn::AvgPool2DOp::create(
+          b, n.loc, *type, input, b.getDenseI64ArrayAttr(kernel),
+          b.getDenseI64ArrayAttr(ones), b.getDenseI64ArrayAttr(pads),
+          b.getBoolAttr(false), b.getBoolAttr(false));
+  }
+  // Sums are the mean times the number of elements reduced (exact in f32 up
+  // to 2^24).
+  if (isMin || op == "ReduceSum" || op == "ReduceSumSquare") {
+    auto scaled = scale(n, v, isMin ? -1.0f : float(count));
+    if (failed(scaled))
+      return failure();
+    v = *scaled;
   }
   n.setOutput(0, reshape(n, v, outShape));
   return success();

@@ -7,7 +7,10 @@ conv 3x3 -> relu -> squeeze-excite (ReduceMean over H,W keepdims=1, 1x1 convs,
 sigmoid, mul) -> outputs: ReduceMean over [-1,-2] keepdims=1, ReduceMax over
 [2,3] keepdims=0, ReduceSum over [3,2] keepdims=0; ReduceMax over [-1]
 keepdims=0 and ReduceSum over [1,2,3] keepdims=1 (the last axes, not a
-spatial pool). Axes are attributes below
+spatial pool); ReduceMin over [2,3] keepdims=0 and ReduceSumSquare over [-1]
+keepdims=1 of the conv output (before the relu: negative values); middle
+axes of the conv output: ReduceMax over [1] keepdims=0, ReduceMean over [1]
+keepdims=1, ReduceMin over [1,2] keepdims=1. Axes are attributes below
 the opset where they became inputs (ReduceSum 13, ReduceMean/Max 18), constant
 inputs from it. Weights are seeded (0).
 """
@@ -55,6 +58,11 @@ def main():
         *reduce("ReduceSum", "f", "sum", [3, 2], 0),
         *reduce("ReduceMax", "f", "last", [-1], 0),
         *reduce("ReduceSum", "f", "tail", [1, 2, 3], 1),
+        *reduce("ReduceMin", "c", "min", [2, 3], 0),
+        *reduce("ReduceSumSquare", "c", "ssq", [-1], 1),
+        *reduce("ReduceMax", "c", "chan_max", [1], 0),
+        *reduce("ReduceMean", "c", "chan_mean", [1], 1),
+        *reduce("ReduceMin", "c", "rows_min", [1, 2], 1),
     ]
     graph = helper.make_graph(
         nodes, "reduce_net",
@@ -63,7 +71,12 @@ def main():
          helper.make_tensor_value_info("max", TensorProto.FLOAT, [2, 8]),
          helper.make_tensor_value_info("sum", TensorProto.FLOAT, [2, 8]),
          helper.make_tensor_value_info("last", TensorProto.FLOAT, [2, 8, 6]),
-         helper.make_tensor_value_info("tail", TensorProto.FLOAT, [2, 1, 1, 1])],
+         helper.make_tensor_value_info("tail", TensorProto.FLOAT, [2, 1, 1, 1]),
+         helper.make_tensor_value_info("min", TensorProto.FLOAT, [2, 8]),
+         helper.make_tensor_value_info("ssq", TensorProto.FLOAT, [2, 8, 6, 1]),
+         helper.make_tensor_value_info("chan_max", TensorProto.FLOAT, [2, 6, 5]),
+         helper.make_tensor_value_info("chan_mean", TensorProto.FLOAT, [2, 1, 6, 5]),
+         helper.make_tensor_value_info("rows_min", TensorProto.FLOAT, [2, 1, 1, 5])],
         inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", a.opset)])
     model.ir_version = 8
