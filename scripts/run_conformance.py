@@ -41,6 +41,8 @@ def supported_ops(list_ops_tool):
                          text=True, check=True).stdout
     ops = set()
     for line in out.splitlines():
+        if line.startswith("## "):
+            break  # the table of ops that are not supported follows
         cells = [c.strip() for c in line.split("|")]
         if len(cells) > 3 and cells[2] == "ai.onnx":
             ops.add(cells[1])

@@ -52,7 +52,8 @@ OwningOpRef<ModuleOp> importOnnxBuffer(MLIRContext *ctx, llvm::StringRef bytes,
 /// Writes docs/onnx-ops.md: the table of the ONNX ops that the importer takes
 /// (op, domain, opsets, versions, limits), generated from its op table.
 /// False when the op table and its notes disagree (an op without notes, a
-/// refused version newer than an imported one): a bug to fix in the table.
+/// refused version newer than an imported one, an op also listed as not
+/// supported): a bug to fix in the table.
 bool printOnnxOpTable(llvm::raw_ostream &os);
 
 } // namespace mlir::cnnc

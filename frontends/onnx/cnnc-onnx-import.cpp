@@ -51,8 +51,9 @@ int main(int argc, char **argv) {
     if (cnnc::printOnnxOpTable(llvm::outs()))
       return 0;
     llvm::errs() << "cnnc-onnx-import: the op table is inconsistent (an op "
-                    "without notes, or a refused version newer than an "
-                    "imported one); see frontends/onnx/OpSchemas.cpp\n";
+                    "without notes, a refused version newer than an "
+                    "imported one, or an op listed as both supported and "
+                    "not); see frontends/onnx/OpSchemas.cpp\n";
     return 1;
   }
   cnnc::OnnxImportOptions options;
