@@ -95,8 +95,13 @@ LogicalResult mlir::cnnc::onnx_import::importReduce(OnnxNode &n) {
 
   ArrayRef<int64_t> in = cast<RankedTensorType>(x->getType()).getShape();
   int64_t rank = in.size();
+  // ReduceSumSquare sums x * x (and returns it when there is nothing to
+  // reduce, as onnxruntime does).
+  Value src = *x;
+  if (op == "ReduceSumSquare")
+    src = cnn::MulOp::create(n.builder, n.loc, src.getType(), src, src);
   if (axes->empty() && *noop) {
-    n.setOutput(0, *x);
+    n.setOutput(0, src);
     return success();
   }
   SmallVector<bool> reduced(rank, axes->empty());
@@ -123,10 +128,6 @@ LogicalResult mlir::cnnc::onnx_import::importReduce(OnnxNode &n) {
   bool onlyUnitAxes = true;
   for (int64_t i = 0; i < rank; ++i)
     onlyUnitAxes &= !reduced[i] || in[i] == 1;
-  // ReduceSumSquare sums x * x.
-  Value src = *x;
-  if (op == "ReduceSumSquare")
-    src = cnn::MulOp::create(n.builder, n.loc, src.getType(), src, src);
   if (onlyUnitAxes) {
     n.setOutput(0, reshape(n, src, outShape));
     return success();
