@@ -320,3 +320,51 @@ LogicalResult mlir::cnnc::onnx_import::importPow(OnnxNode &n) {
   n.setOutput(0, result);
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Neg, and the variadic Sum and Mean
+//===----------------------------------------------------------------------===//
+
+LogicalResult mlir::cnnc::onnx_import::importNeg(OnnxNode &n) {
+  auto x = n.tensor(0);
+  if (failed(x))
+    return failure();
+  auto minusOne = n.importer.materializeHost(
+      HostTensor::fromFloats({1}, {-1.0f}), n.loc, "minus_one");
+  if (failed(minusOne))
+    return failure();
+  n.setOutput(0,
+              cnn::MulOp::create(n.builder, n.loc, x->getType(), *x, *minusOne)
+                  .getResult());
+  return success();
+}
+
+/// Sum and Mean: a chain of cnn.add with numpy broadcasting (opset 8 on;
+/// before it the inputs have one shape, which broadcasting accepts too),
+/// Mean then times 1 / count.
+LogicalResult mlir::cnnc::onnx_import::importSumMean(OnnxNode &n) {
+  auto acc = n.tensor(0);
+  if (failed(acc))
+    return failure();
+  Value v = *acc;
+  int count = n.proto.input_size();
+  for (int i = 1; i < count; ++i) {
+    auto x = n.tensor(i);
+    if (failed(x))
+      return failure();
+    auto type = cnn::inferBroadcastType(n.loc, v.getType(), x->getType());
+    if (failed(type))
+      return failure();
+    v = cnn::AddOp::create(n.builder, n.loc, *type, v, *x);
+  }
+  if (n.opType() == "Mean" && count > 1) {
+    auto factor = n.importer.materializeHost(
+        HostTensor::fromFloats({1}, {1.0f / float(count)}), n.loc,
+        "mean_factor");
+    if (failed(factor))
+      return failure();
+    v = cnn::MulOp::create(n.builder, n.loc, v.getType(), v, *factor);
+  }
+  n.setOutput(0, v);
+  return success();
+}

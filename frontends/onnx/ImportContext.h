@@ -292,6 +292,8 @@ LogicalResult importHardSwish(OnnxNode &n);
 LogicalResult importClip(OnnxNode &n);
 LogicalResult importReciprocal(OnnxNode &n);
 LogicalResult importPow(OnnxNode &n);
+LogicalResult importNeg(OnnxNode &n);
+LogicalResult importSumMean(OnnxNode &n);
 
 // ShapeOps.cpp
 LogicalResult importIdentity(OnnxNode &n);

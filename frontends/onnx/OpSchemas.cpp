@@ -147,6 +147,14 @@ static const OpSchema kSchemas[] = {
   {"Reciprocal", 6, importReciprocal, 1, 1, 1, 1, ""},
   {"Pow", 1, nullptr, 2, 2, 1, 1, ""},
   {"Pow", 7, importPow, 2, 2, 1, 1, ""},
+  {"Neg", 1, nullptr, 1, 1, 1, 1, ""},
+  {"Neg", 6, importNeg, 1, 1, 1, 1, ""},
+  {"Sum", 1, nullptr, 1, -1, 1, 1, ""},
+  {"Sum", 6, importSumMean, 1, -1, 1, 1, ""},
+  {"Sum", 8, importSumMean, 1, -1, 1, 1, ""},
+  {"Mean", 1, nullptr, 1, -1, 1, 1, ""},
+  {"Mean", 6, importSumMean, 1, -1, 1, 1, ""},
+  {"Mean", 8, importSumMean, 1, -1, 1, 1, ""},
   // ShapeOps.cpp
   {"Identity", 1, importIdentity, 1, 1, 1, 1, ""},
   {"Dropout", 1, nullptr, 1, 1, 1, 2, ""},
@@ -420,8 +428,10 @@ static const struct {
     {"MatMul", "2-D operands only"},
     {"MaxPool", "2-D (NCHW) only; the `Indices` output is not computed; "
                 "`storage_order` = 0 only"},
+    {"Mean", "a chain of additions times 1 / count; numpy broadcasting"},
     {"Mul", "numpy broadcasting; opset 6: legacy `broadcast`/`axis` "
             "(trailing axes only)"},
+    {"Neg", "x * -1"},
     {"Pad", "modes constant, reflect, edge; pads must be constant; negative "
             "pads (cropping) refused"},
     {"Pow", "the exponent must be a scalar constant integer from -4 to 4, "
@@ -444,6 +454,7 @@ static const struct {
     {"Squeeze", "axes must be constant"},
     {"Sub", "numpy broadcasting; opset 6: legacy `broadcast`/`axis` "
             "(trailing axes only)"},
+    {"Sum", "a chain of additions; numpy broadcasting"},
     {"Tanh", ""},
     {"Transpose", "folded away only: the identity, constants, moves of "
                   "size-1 axes (a reshape), and a Transpose undone by a later "
