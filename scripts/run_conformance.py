@@ -2,7 +2,10 @@
 """Runs the ONNX backend node tests that cnnc's op set covers.
 
 Selects every test directory under --data whose model.onnx uses only the
-supported ops (SUPPORTED_OPS, subgraphs included), compiles it with
+supported ops (subgraphs included): those of the importer's op table, as
+`cnnc-onnx-import --list-ops` prints it (the binary beside --cnnc unless
+--cnnc-onnx-import names one; docs/onnx-ops.md is the same table). Compiles
+each with
 `cnnc model.onnx -o WORKDIR/<test>/test.so` and runs
 `cnnc-run test.so --input input_0.pb ... --expect output_0.pb ... --atol 1e-4
 --rtol 1e-3` on test_data_set_0 (inputs and outputs bound positionally, in
@@ -32,11 +35,20 @@ import time
 
 import onnx
 
-SUPPORTED_OPS = frozenset("""
-    Conv MaxPool AveragePool GlobalAveragePool GlobalMaxPool Concat Add Sub Mul
-    Div Relu Clip Sigmoid Tanh LeakyRelu HardSigmoid HardSwish BatchNormalization
-    Gemm MatMul Softmax Flatten Reshape Pad LRN Identity Dropout Constant
-""".split())
+def supported_ops(list_ops_tool):
+    """The default-domain ops of `cnnc-onnx-import --list-ops`."""
+    out = subprocess.run([list_ops_tool, "--list-ops"], capture_output=True,
+                         text=True, check=True).stdout
+    ops = set()
+    for line in out.splitlines():
+        if line.startswith("## "):
+            break  # the table of ops that are not supported follows
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) > 3 and cells[2] == "ai.onnx":
+            ops.add(cells[1])
+    if not ops:
+        raise SystemExit(f"error: {list_ops_tool} --list-ops listed no ops")
+    return frozenset(ops)
 
 DEFAULT_DATA = "/usr/share/libonnx-testdata/data/node"
 ATOL, RTOL = "1e-4", "1e-3"
@@ -63,9 +75,9 @@ def op_types(graph):
     return ops
 
 
-def is_supported(model_path):
+def is_supported(model_path, ops):
     model = onnx.load(model_path, load_external_data=False)
-    return all(domain in ("", "ai.onnx") and op in SUPPORTED_OPS
+    return all(domain in ("", "ai.onnx") and op in ops
                for domain, op in op_types(model.graph))
 
 
@@ -188,6 +200,9 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--cnnc", required=True, help="path of the cnnc binary")
     p.add_argument("--cnnc-run", required=True, help="path of the cnnc-run binary")
+    p.add_argument("--cnnc-onnx-import",
+                   help="path of cnnc-onnx-import, which lists the supported ops "
+                        "(default: beside --cnnc)")
     p.add_argument("--workdir", required=True, help="scratch directory for libraries")
     p.add_argument("--data", default=DEFAULT_DATA, help=f"node test root (default {DEFAULT_DATA})")
     p.add_argument("--expected-failures", help="expected-failures file")
@@ -199,7 +214,9 @@ def main(argv=None):
                    help=f"seconds per test, compile and run (default {TIMEOUT_S})")
     args = p.parse_args(argv)
 
-    for tool in (args.cnnc, args.cnnc_run):
+    if not args.cnnc_onnx_import:
+        args.cnnc_onnx_import = os.path.join(os.path.dirname(args.cnnc), "cnnc-onnx-import")
+    for tool in (args.cnnc, args.cnnc_run, args.cnnc_onnx_import):
         if not (os.path.isfile(tool) and os.access(tool, os.X_OK)):
             p.error(f"not an executable: {tool}")
     if not os.path.isdir(args.data):
@@ -215,7 +232,9 @@ def main(argv=None):
     candidates = sorted(d for d in os.listdir(args.data)
                         if os.path.isfile(os.path.join(args.data, d, "model.onnx"))
                         and (pattern is None or pattern.search(d)))
-    selected = [t for t in candidates if is_supported(os.path.join(args.data, t, "model.onnx"))]
+    ops = supported_ops(args.cnnc_onnx_import)
+    selected = [t for t in candidates
+                if is_supported(os.path.join(args.data, t, "model.onnx"), ops)]
     print(f"selected {len(selected)} of {len(candidates)} node tests by op set "
           f"(data {args.data}, atol {ATOL}, rtol {RTOL}, timeout {args.timeout} s)")
 

@@ -1,7 +1,8 @@
 //===- ElementwiseOps.cpp - ONNX arithmetic and activations ---------------===//
 //
 // Add/Sub/Mul/Div (numpy broadcasting; integer constants are shape
-// arithmetic and fold on the host), the activations and Clip. x * Sigmoid(x)
+// arithmetic and fold on the host), the activations, Clip, Reciprocal and
+// Pow with a small integer exponent (products). x * Sigmoid(x)
 // stays a cnn.sigmoid and a cnn.mul: fusing it is a graph pass's job.
 //
 //===----------------------------------------------------------------------===//
@@ -13,6 +14,8 @@
 
 #include "llvm/Support/MathExtras.h"
 
+#include <cmath>
+#include <cstdio>
 #include <limits>
 
 using namespace mlir;
@@ -241,5 +244,127 @@ LogicalResult mlir::cnnc::onnx_import::importClip(OnnxNode &n) {
               cnn::ClipOp::create(b, n.loc, x->getType(), *x,
                                   b.getF32FloatAttr(lo), b.getF32FloatAttr(hi))
                   .getResult());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Reciprocal and Pow, as products and quotients
+//===----------------------------------------------------------------------===//
+
+/// 1 / x, as a cnn.div of a constant 1 by x.
+static FailureOr<Value> reciprocal(OnnxNode &n, Value x) {
+  auto one = n.importer.materializeHost(HostTensor::fromFloats({1}, {1.0f}),
+                                        n.loc, "one");
+  if (failed(one))
+    return failure();
+  return cnn::DivOp::create(n.builder, n.loc, x.getType(), *one, x).getResult();
+}
+
+LogicalResult mlir::cnnc::onnx_import::importReciprocal(OnnxNode &n) {
+  auto x = n.tensor(0);
+  if (failed(x))
+    return failure();
+  auto v = reciprocal(n, *x);
+  if (failed(v))
+    return failure();
+  n.setOutput(0, *v);
+  return success();
+}
+
+/// The exponents of Pow that cnnc imports: integers from -kMaxPowExponent
+/// to kMaxPowExponent except 0, as products of x (and 1 / product).
+static constexpr int64_t kMaxPowExponent = 4;
+
+LogicalResult mlir::cnnc::onnx_import::importPow(OnnxNode &n) {
+  auto x = n.tensor(0);
+  if (failed(x))
+    return failure();
+  auto e = n.requireConstant(1, "Y");
+  if (failed(e))
+    return failure();
+  const HostTensor &y = **e;
+  if (y.numElements() != 1 || y.shape.size() > shapeOf(*x).size())
+    return n.emitError() << "Pow exponent must be a scalar constant (of rank "
+                            "at most the base's), got shape "
+                         << shapeString(y.shape);
+  double d = y.getDouble(0);
+  bool small = std::fabs(d) <= (double)kMaxPowExponent; // false for NaN
+  int64_t k = small ? (int64_t)d : 0;
+  if (!small || (double)k != d || k == 0) {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%g", d);
+    return n.emitError() << "Pow with exponent " << text
+                         << " is not supported (cnnc supports the integer "
+                            "exponents from "
+                         << -kMaxPowExponent << " to " << kMaxPowExponent
+                         << " except 0, as products)";
+  }
+  // x^|k| by squaring.
+  Value result, square = *x;
+  for (int64_t m = k < 0 ? -k : k; m; m >>= 1) {
+    if (m & 1)
+      result = result ? cnn::MulOp::create(n.builder, n.loc, x->getType(),
+                                           result, square)
+                            .getResult()
+                      : square;
+    if (m > 1)
+      square =
+          cnn::MulOp::create(n.builder, n.loc, x->getType(), square, square);
+  }
+  if (k < 0) {
+    auto r = reciprocal(n, result);
+    if (failed(r))
+      return failure();
+    result = *r;
+  }
+  n.setOutput(0, result);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Neg, and the variadic Sum and Mean
+//===----------------------------------------------------------------------===//
+
+LogicalResult mlir::cnnc::onnx_import::importNeg(OnnxNode &n) {
+  auto x = n.tensor(0);
+  if (failed(x))
+    return failure();
+  auto minusOne = n.importer.materializeHost(
+      HostTensor::fromFloats({1}, {-1.0f}), n.loc, "minus_one");
+  if (failed(minusOne))
+    return failure();
+  n.setOutput(0,
+              cnn::MulOp::create(n.builder, n.loc, x->getType(), *x, *minusOne)
+                  .getResult());
+  return success();
+}
+
+/// Sum and Mean: a chain of cnn.add with numpy broadcasting (opset 8 on;
+/// before it the inputs have one shape, which broadcasting accepts too),
+/// Mean then times 1 / count.
+LogicalResult mlir::cnnc::onnx_import::importSumMean(OnnxNode &n) {
+  auto acc = n.tensor(0);
+  if (failed(acc))
+    return failure();
+  Value v = *acc;
+  int count = n.proto.input_size();
+  for (int i = 1; i < count; ++i) {
+    auto x = n.tensor(i);
+    if (failed(x))
+      return failure();
+    auto type = cnn::inferBroadcastType(n.loc, v.getType(), x->getType());
+    if (failed(type))
+      return failure();
+    v = cnn::AddOp::create(n.builder, n.loc, *type, v, *x);
+  }
+  if (n.opType() == "Mean" && count > 1) {
+    auto factor = n.importer.materializeHost(
+        HostTensor::fromFloats({1}, {1.0f / float(count)}), n.loc,
+        "mean_factor");
+    if (failed(factor))
+      return failure();
+    v = cnn::MulOp::create(n.builder, n.loc, v.getType(), v, *factor);
+  }
+  n.setOutput(0, v);
   return success();
 }

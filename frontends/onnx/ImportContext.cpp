@@ -51,6 +51,12 @@ SmallVector<int64_t> GraphImporter::getShape(const ValueEntry &entry) const {
   if (entry.proto)
     return SmallVector<int64_t>(entry.proto->dims().begin(),
                                 entry.proto->dims().end());
+  if (entry.transposeOf) {
+    SmallVector<int64_t> in = getShape(*entry.transposeOf), out;
+    for (int64_t p : entry.perm)
+      out.push_back(in[p]);
+    return out;
+  }
   return {};
 }
 
@@ -192,6 +198,15 @@ FailureOr<Value> GraphImporter::getTensor(StringRef name, Location useLoc,
       return failure();
     e->value = *v;
     return *v;
+  }
+  if (e->transposeOf) {
+    auto diag = emitError(useLoc)
+                << user << " is the output of Transpose node '"
+                << e->transposeNode << "' with perm " << shapeString(e->perm)
+                << ", which cnnc does not support: it folds a Transpose away "
+                   "only when it moves axes of size 1, or when another "
+                   "Transpose undoes it";
+    return diag;
   }
   return emitError(useLoc) << user << " has no value";
 }

@@ -105,6 +105,13 @@ struct ValueEntry {
   std::string name;
   /// The proto's data was moved into a resource blob: decode from `value`.
   bool released = false;
+  /// A Transpose that was not built (cnn has no transpose op): the tensor
+  /// is `transposeOf` permuted by `perm` (output axis i is input axis
+  /// perm[i]). Only a Transpose that undoes it may use it; `transposeNode`
+  /// names the node for messages.
+  std::shared_ptr<ValueEntry> transposeOf;
+  SmallVector<int64_t> perm;
+  std::string transposeNode;
 
   bool isConstant() const { return proto || host; }
 };
@@ -163,6 +170,9 @@ private:
                                           SmallVector<std::string> &names);
   FailureOr<RankedTensorType> inputType(const ::onnx::ValueInfoProto &vi);
   LogicalResult importNodes(::onnx::GraphProto &graph);
+  /// Reports every op of the graph that cnnc does not import, one error per
+  /// (domain, op, opset); fails when there is any.
+  LogicalResult checkOpsSupported(const ::onnx::GraphProto &graph);
   LogicalResult importNode(::onnx::NodeProto &node, int index);
   FailureOr<SmallVector<Value>> collectOutputs(const ::onnx::GraphProto &graph);
 
@@ -265,6 +275,12 @@ LogicalResult importGemm(OnnxNode &n);
 LogicalResult importMatMul(OnnxNode &n);
 LogicalResult importSoftmax(OnnxNode &n);
 
+// ReduceOps.cpp
+LogicalResult importReduce(OnnxNode &n);
+
+// TransposeOps.cpp
+LogicalResult importTranspose(OnnxNode &n);
+
 // ElementwiseOps.cpp
 LogicalResult importBinary(OnnxNode &n);
 LogicalResult importRelu(OnnxNode &n);
@@ -274,6 +290,10 @@ LogicalResult importLeakyRelu(OnnxNode &n);
 LogicalResult importHardSigmoid(OnnxNode &n);
 LogicalResult importHardSwish(OnnxNode &n);
 LogicalResult importClip(OnnxNode &n);
+LogicalResult importReciprocal(OnnxNode &n);
+LogicalResult importPow(OnnxNode &n);
+LogicalResult importNeg(OnnxNode &n);
+LogicalResult importSumMean(OnnxNode &n);
 
 // ShapeOps.cpp
 LogicalResult importIdentity(OnnxNode &n);
@@ -300,6 +320,11 @@ LogicalResult importPad(OnnxNode &n);
 FailureOr<NodeHandler> checkNode(const ::onnx::NodeProto &node, int64_t opset,
                                  Location loc);
 
+/// Empty when cnnc imports `opType` of the default domain at `opset`;
+/// otherwise why not ("unsupported operator 'X' (domain '', opset 13)",
+/// "Relu-1 (...) is not supported; ...", "X is not defined in opset N").
+std::string unsupportedReason(StringRef opType, int64_t opset);
+
 //===----------------------------------------------------------------------===//
 // Limits
 //===----------------------------------------------------------------------===//
@@ -307,6 +332,9 @@ FailureOr<NodeHandler> checkNode(const ::onnx::NodeProto &node, int64_t opset,
 /// The largest dimension, pad, stride or kernel size accepted (2^31 - 1):
 /// int64 shape arithmetic on such values cannot overflow.
 constexpr int64_t kMaxDimension = (int64_t(1) << 31) - 1;
+/// Default-domain opsets accepted. Each op's older versions that cnnc does
+/// not import are refused by the op table (OpSchemas.cpp).
+constexpr int64_t kMinOpset = 1, kMaxOpset = 22;
 /// The highest tensor rank accepted.
 constexpr size_t kMaxRank = 16;
 /// Host tensors (shape arithmetic) larger than this are not folded.

@@ -26,9 +26,6 @@ using ::onnx::TensorProto;
 /// onnx.helper.make_model writes the newest by default). IR 1 and 2 mean
 /// opset 1 and may not import opsets.
 static constexpr int64_t kMinIrVersion = 1, kMaxIrVersion = 14;
-/// Default-domain opsets accepted. Each op's older versions that cnnc does
-/// not import are refused by the op table (OpSchemas.cpp).
-static constexpr int64_t kMinOpset = 1, kMaxOpset = 22;
 
 /// `name` for a message, with NUL bytes written as \0.
 static std::string printable(StringRef name) {

@@ -29,6 +29,7 @@
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
+#include <tuple>
 
 using namespace mlir;
 using namespace mlir::cnnc;
@@ -342,7 +343,82 @@ LogicalResult GraphImporter::importNode(::onnx::NodeProto &node, int index) {
   return success();
 }
 
+LogicalResult
+GraphImporter::checkOpsSupported(const ::onnx::GraphProto &graph) {
+  // All unsupported ops at once: a user converting a model wants the whole
+  // list, not one op per run. One entry per (domain, op, opset), sorted.
+  struct Unsupported {
+    std::string reason;
+    int count = 0, first = -1;
+  };
+  std::map<std::tuple<std::string, std::string, int64_t>, Unsupported> found;
+  int numNodes = 0;
+  for (int i = 0; i < graph.node_size(); ++i) {
+    const ::onnx::NodeProto &node = graph.node(i);
+    std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
+    std::string reason;
+    int64_t version = opset;
+    if (domain.empty()) {
+      reason = unsupportedReason(node.op_type(), opset);
+      if (reason.empty())
+        continue;
+    } else {
+      auto it = domainOpsets.find(domain);
+      version = it != domainOpsets.end() ? it->second : -1;
+      reason = "unsupported operator '" + node.op_type() + "' (domain '" +
+               domain + "', " +
+               (version >= 0 ? "opset " + std::to_string(version) + ")"
+                             : std::string("a domain the model does not "
+                                           "import)"));
+    }
+    Unsupported &u = found[{domain, node.op_type(), version}];
+    if (!u.count) {
+      u.reason = std::move(reason);
+      u.first = i;
+    }
+    ++u.count;
+    ++numNodes;
+  }
+  if (found.empty())
+    return success();
+
+  // A hostile model may name thousands of ops: list a bounded number.
+  constexpr size_t kMaxListed = 100;
+  size_t listed = 0;
+  for (const auto &entry : found) {
+    if (listed++ == kMaxListed)
+      break;
+    const Unsupported &u = entry.second;
+    const ::onnx::NodeProto &node = graph.node(u.first);
+    Location loc = nodeLocation(node, u.first);
+    std::string name = node.name().empty() ? std::string("no name")
+                                           : "name '" + node.name() + "'";
+    if (numNodes == 1) {
+      // One node: the message and note of any other error about a node.
+      auto diag = emitError(loc) << u.reason;
+      diag.attachNote(loc) << "in node #" << u.first << " (op type '"
+                           << node.op_type() << "', " << name << ")";
+      continue;
+    }
+    emitError(loc) << u.reason << ": " << u.count
+                   << (u.count == 1 ? " node, node #" : " nodes, the first #")
+                   << u.first << " (" << name << ")";
+  }
+  if (numNodes > 1)
+    emitError(fileLoc) << "the model uses " << found.size() << " operator"
+                       << (found.size() == 1 ? "" : "s")
+                       << " that cnnc does not import, in " << numNodes
+                       << " nodes ("
+                       << (found.size() > kMaxListed
+                               ? "the first " + std::to_string(kMaxListed) +
+                                     " listed above)"
+                               : std::string("listed above)"));
+  return failure();
+}
+
 LogicalResult GraphImporter::importNodes(::onnx::GraphProto &graph) {
+  if (failed(checkOpsSupported(graph)))
+    return failure();
   for (const auto &node : graph.node()) {
     for (const std::string &out : node.output())
       if (!out.empty())

@@ -23,6 +23,7 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <cstdint>
 #include <string>
@@ -47,6 +48,13 @@ OwningOpRef<ModuleOp> importOnnxFile(MLIRContext *ctx, llvm::StringRef path,
 OwningOpRef<ModuleOp> importOnnxBuffer(MLIRContext *ctx, llvm::StringRef bytes,
                                        llvm::StringRef bufferName,
                                        const OnnxImportOptions &options = {});
+
+/// Writes docs/onnx-ops.md: the table of the ONNX ops that the importer takes
+/// (op, domain, opsets, versions, limits), generated from its op table.
+/// False when the op table and its notes disagree (an op without notes, a
+/// refused version newer than an imported one, an op also listed as not
+/// supported): a bug to fix in the table.
+bool printOnnxOpTable(llvm::raw_ostream &os);
 
 } // namespace mlir::cnnc
 

@@ -21,8 +21,11 @@
 
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <climits>
+#include <string>
+#include <vector>
 
 using namespace mlir;
 using namespace mlir::cnnc;
@@ -80,6 +83,39 @@ static const OpSchema kSchemas[] = {
   {"Gemm", 11, importGemm, 2, 3, 1, 1, "alpha:f beta:f transA:i transB:i"},
   {"MatMul", 1, importMatMul, 2, 2, 1, 1, ""},
   {"Softmax", 1, importSoftmax, 1, 1, 1, 1, "axis:i"},
+  // ReduceOps.cpp
+  {"ReduceMean", 1, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceMean", 11, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceMean", 13, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceMean", 18, importReduce, 1, 2, 1, 1,
+   "keepdims:i noop_with_empty_axes:i"},
+  {"ReduceMax", 1, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceMax", 11, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceMax", 12, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceMax", 13, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceMax", 18, importReduce, 1, 2, 1, 1,
+   "keepdims:i noop_with_empty_axes:i"},
+  {"ReduceMax", 20, importReduce, 1, 2, 1, 1,
+   "keepdims:i noop_with_empty_axes:i"},
+  {"ReduceMin", 1, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceMin", 11, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceMin", 12, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceMin", 13, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceMin", 18, importReduce, 1, 2, 1, 1,
+   "keepdims:i noop_with_empty_axes:i"},
+  {"ReduceMin", 20, importReduce, 1, 2, 1, 1,
+   "keepdims:i noop_with_empty_axes:i"},
+  {"ReduceSumSquare", 1, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceSumSquare", 11, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceSumSquare", 13, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceSumSquare", 18, importReduce, 1, 2, 1, 1,
+   "keepdims:i noop_with_empty_axes:i"},
+  {"ReduceSum", 1, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceSum", 11, importReduce, 1, 1, 1, 1, "axes:is keepdims:i"},
+  {"ReduceSum", 13, importReduce, 1, 2, 1, 1,
+   "keepdims:i noop_with_empty_axes:i"},
+  // TransposeOps.cpp
+  {"Transpose", 1, importTranspose, 1, 1, 1, 1, "perm:is"},
   // ElementwiseOps.cpp
   {"Add", 1, nullptr, 2, 2, 1, 1, ""},
   {"Add", 6, importBinary, 2, 2, 1, 1, "axis:i broadcast:i"},
@@ -107,6 +143,18 @@ static const OpSchema kSchemas[] = {
   {"Clip", 1, nullptr, 1, 1, 1, 1, ""},
   {"Clip", 6, importClip, 1, 1, 1, 1, "max:f min:f"},
   {"Clip", 11, importClip, 1, 3, 1, 1, ""},
+  {"Reciprocal", 1, nullptr, 1, 1, 1, 1, ""},
+  {"Reciprocal", 6, importReciprocal, 1, 1, 1, 1, ""},
+  {"Pow", 1, nullptr, 2, 2, 1, 1, ""},
+  {"Pow", 7, importPow, 2, 2, 1, 1, ""},
+  {"Neg", 1, nullptr, 1, 1, 1, 1, ""},
+  {"Neg", 6, importNeg, 1, 1, 1, 1, ""},
+  {"Sum", 1, nullptr, 1, -1, 1, 1, ""},
+  {"Sum", 6, importSumMean, 1, -1, 1, 1, ""},
+  {"Sum", 8, importSumMean, 1, -1, 1, 1, ""},
+  {"Mean", 1, nullptr, 1, -1, 1, 1, ""},
+  {"Mean", 6, importSumMean, 1, -1, 1, 1, ""},
+  {"Mean", 8, importSumMean, 1, -1, 1, 1, ""},
   // ShapeOps.cpp
   {"Identity", 1, importIdentity, 1, 1, 1, 1, ""},
   {"Dropout", 1, nullptr, 1, 1, 1, 2, ""},
@@ -288,30 +336,41 @@ static LogicalResult checkAttributes(const ::onnx::NodeProto &node,
   return success();
 }
 
+std::string mlir::cnnc::onnx_import::unsupportedReason(StringRef op,
+                                                       int64_t opset) {
+  int64_t until, first;
+  const OpSchema *schema = findSchema(op, opset, until, first);
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  if (!schema) {
+    if (first)
+      os << op << " is not defined in opset " << opset
+         << " (it appeared in opset " << first << ")";
+    else
+      os << "unsupported operator '" << op << "' (domain '', opset " << opset
+         << ")";
+    return s;
+  }
+  if (schema->handler)
+    return s;
+  os << op << "-" << schema->since << " (the version in opset " << opset;
+  if (until != INT_MAX)
+    os << "; opsets " << schema->since << " to " << until - 1
+       << ") is not supported; cnnc imports " << op << " from opset " << until;
+  else
+    os << ") is not supported";
+  return s;
+}
+
 FailureOr<NodeHandler>
 mlir::cnnc::onnx_import::checkNode(const ::onnx::NodeProto &node, int64_t opset,
                                    Location loc) {
   StringRef op = node.op_type();
+  std::string why = unsupportedReason(op, opset);
+  if (!why.empty())
+    return emitError(loc) << why;
   int64_t until, first;
   const OpSchema *schema = findSchema(op, opset, until, first);
-  if (!schema) {
-    if (first)
-      return emitError(loc) << op << " is not defined in opset " << opset
-                            << " (it appeared in opset " << first << ")";
-    return emitError(loc) << "unsupported operator '" << op << "' (domain '"
-                          << node.domain() << "', opset " << opset << ")";
-  }
-  if (!schema->handler) {
-    auto diag = emitError(loc) << op << "-" << schema->since
-                               << " (the version in opset " << opset;
-    if (until != INT_MAX)
-      diag << "; opsets " << schema->since << " to " << until - 1
-           << ") is not supported; cnnc imports " << op << " from opset "
-           << until;
-    else
-      diag << ") is not supported";
-    return diag;
-  }
   int numIn = node.input_size(), numOut = node.output_size();
   if (numIn < schema->minInputs ||
       (schema->maxInputs >= 0 && numIn > schema->maxInputs))
@@ -327,4 +386,160 @@ mlir::cnnc::onnx_import::checkNode(const ::onnx::NodeProto &node, int64_t opset,
   if (failed(checkAttributes(node, *schema, opset, loc)))
     return failure();
   return schema->handler;
+}
+
+//===----------------------------------------------------------------------===//
+// The table of supported ops (docs/onnx-ops.md)
+//===----------------------------------------------------------------------===//
+
+/// What a user needs to know about each op beyond its versions: the forms
+/// cnnc refuses. Every op of kSchemas needs an entry: printOnnxOpTable()
+/// fails without one, and so does the test that keeps the table current.
+static const struct {
+  const char *opType;
+  const char *notes;
+} kOpNotes[] = {
+    {"Add", "numpy broadcasting; opset 6: legacy `broadcast`/`axis` "
+            "(trailing axes only)"},
+    {"AveragePool", "2-D (NCHW) only; `dilations` other than 1 refused"},
+    {"BatchNormalization", "inference only (`training_mode` = 1 refused); "
+                           "`spatial` = 1 only"},
+    {"Cast", "float32 to float32 on run-time tensors; constants are cast at "
+             "import time"},
+    {"Clip", "bounds must be constants (scalar inputs from opset 11)"},
+    {"Concat", "run-time tensors, or integer constants (folded)"},
+    {"Constant", "`sparse_value`, `value_string(s)` refused"},
+    {"ConstantOfShape", "folded at import time; the shape must be constant"},
+    {"Conv", "2-D (NCHW) only; grouped and depthwise included"},
+    {"Div", "numpy broadcasting; opset 6: legacy `broadcast`/`axis` "
+            "(trailing axes only)"},
+    {"Dropout", "inference: the identity; the `mask` output is not "
+                "computed; `training_mode` = true refused"},
+    {"Flatten", ""},
+    {"Gather", "constant data only (shape arithmetic, folded)"},
+    {"Gemm", ""},
+    {"GlobalAveragePool", "NCHW only"},
+    {"GlobalMaxPool", "NCHW only"},
+    {"HardSigmoid", ""},
+    {"HardSwish", ""},
+    {"Identity", "tensors only (no sequences or optionals)"},
+    {"LRN", "NCHW only"},
+    {"LeakyRelu", ""},
+    {"MatMul", "2-D operands only"},
+    {"MaxPool", "2-D (NCHW) only; the `Indices` output is not computed; "
+                "`storage_order` = 0 only"},
+    {"Mean", "a chain of additions times 1 / count; numpy broadcasting"},
+    {"Mul", "numpy broadcasting; opset 6: legacy `broadcast`/`axis` "
+            "(trailing axes only)"},
+    {"Neg", "x * -1"},
+    {"Pad", "modes constant, reflect, edge; pads must be constant; negative "
+            "pads (cropping) refused"},
+    {"Pow", "the exponent must be a scalar constant integer from -4 to 4, "
+            "not 0 (products of the base); no square roots"},
+    {"Reciprocal", "1 / x as a division"},
+    {"ReduceMax", "axes must be contiguous (size-1 axes aside) and "
+                  "constant; H,W of an NCHW tensor is the global max pool, "
+                  "other axes pool a reshaped view; a scalar result "
+                  "(keepdims = 0 over every axis) refused"},
+    {"ReduceMean", "as ReduceMax, with average pooling"},
+    {"ReduceMin", "as ReduceMax, on the negated input (-max(-x))"},
+    {"ReduceSum", "as ReduceMean, times the number of elements reduced"},
+    {"ReduceSumSquare", "as ReduceSum, of x * x"},
+    {"Relu", ""},
+    {"Reshape", "the shape must be constant (shape arithmetic is folded)"},
+    {"Shape", "static shapes: folded to a constant"},
+    {"Sigmoid", ""},
+    {"Slice", "constant data only (shape arithmetic, folded)"},
+    {"Softmax", ""},
+    {"Squeeze", "axes must be constant"},
+    {"Sub", "numpy broadcasting; opset 6: legacy `broadcast`/`axis` "
+            "(trailing axes only)"},
+    {"Sum", "a chain of additions; numpy broadcasting"},
+    {"Tanh", ""},
+    {"Transpose", "folded away only: the identity, constants, moves of "
+                  "size-1 axes (a reshape), and a Transpose undone by a later "
+                  "one; any other use is an error (cnn has no transpose)"},
+    {"Unsqueeze", "axes must be constant"},
+};
+
+/// Ops that CNN exports use and cnnc does not import, with the reason: the
+/// second table of docs/onnx-ops.md. An op must not be in both tables.
+static const struct {
+  const char *opType;
+  const char *reason;
+} kNotSupported[] = {
+    {"Erf", "no error function in the cnn dialect (PyTorch's exact GELU "
+            "exports as Div, Erf, Add, Mul)"},
+    {"Gelu", "no error function in the cnn dialect"},
+    {"ReduceL2", "no square root in the cnn dialect"},
+    {"Resize", "no resampling op in the cnn dialect"},
+    {"Split", "no slicing of run-time tensors in the cnn dialect"},
+    {"Sqrt", "no square root in the cnn dialect"},
+    {"Upsample", "no resampling op in the cnn dialect"},
+};
+
+bool mlir::cnnc::printOnnxOpTable(llvm::raw_ostream &os) {
+  os << "# ONNX operators supported by cnnc\n\n"
+     << "<!-- Generated by `cnnc-onnx-import --list-ops` from the importer's "
+        "op table\n"
+     << "     (frontends/onnx/OpSchemas.cpp). Do not edit: regenerate with\n"
+     << "       build/bin/cnnc-onnx-import --list-ops > docs/onnx-ops.md\n"
+     << "     test/Frontends/onnx/onnx-ops-doc.test fails when this file is "
+        "stale. -->\n\n"
+     << "cnnc reads models of default-domain (`ai.onnx`) opsets " << kMinOpset
+     << " to " << kMaxOpset
+     << "; ops of other domains are not supported. All tensors are float32 "
+        "with static shapes; integer tensors appear only in shape "
+        "computations, which are folded at import time. A model with ops "
+        "that are not listed here (or not in the listed opsets) is refused "
+        "with one line per (domain, op, opset), giving its node count and "
+        "first node.\n\n"
+     << "*Opsets*: the model opsets in which cnnc imports the op. "
+        "*Versions*: the versions of the op that it imports, named by the "
+        "opset that introduced each; *not imported*: older versions that it "
+        "refuses.\n\n"
+     << "| Op | Domain | Opsets | Versions | Not imported | Notes |\n"
+     << "|---|---|---|---|---|---|\n";
+  std::vector<std::string> ops;
+  for (const OpSchema &s : kSchemas)
+    if (llvm::find(ops, s.opType) == ops.end())
+      ops.push_back(s.opType);
+  llvm::sort(ops);
+  bool complete = true;
+  for (const std::string &op : ops) {
+    std::string imported, refused;
+    int64_t firstOpset = 0;
+    for (const OpSchema &s : kSchemas) {
+      if (op != s.opType)
+        continue;
+      std::string &list = s.handler ? imported : refused;
+      list += (list.empty() ? "" : ", ") + std::to_string(s.since);
+      if (s.handler && !firstOpset)
+        firstOpset = s.since;
+      // "Opsets" below assumes that the refused versions are the oldest.
+      if (!s.handler && firstOpset)
+        complete = false;
+    }
+    StringRef notes;
+    bool found = false;
+    for (const auto &n : kOpNotes)
+      if (op == n.opType) {
+        notes = n.notes;
+        found = true;
+      }
+    complete &= found;
+    os << "| " << op << " | ai.onnx | " << firstOpset << "-" << kMaxOpset
+       << " | " << imported << " | " << (refused.empty() ? "-" : refused)
+       << " | " << (notes.empty() ? StringRef("-") : notes) << " |\n";
+  }
+  os << "\n## Not supported\n\n"
+     << "Ops that CNN exports commonly hold and that cnnc does not import "
+        "yet, and why.\n\n"
+     << "| Op | Domain | Reason |\n"
+     << "|---|---|---|\n";
+  for (const auto &u : kNotSupported) {
+    complete &= llvm::find(ops, u.opType) == ops.end();
+    os << "| " << u.opType << " | ai.onnx | " << u.reason << " |\n";
+  }
+  return complete;
 }

@@ -4,10 +4,13 @@
 //
 //   cnnc-onnx-import [--input-shape NAME=1x3x224x224]... [--entry NAME]
 //                    [--print-weights] [--print-locations] MODEL
+//   cnnc-onnx-import --list-ops
 //
 // MODEL is a binary .onnx or ONNX textual syntax (.onnxtxt). Prints the
 // imported module, or the diagnostics and exits with 1. The weights (the
 // dialect_resources section) are printed only with --print-weights.
+// --list-ops prints the table of supported ops, docs/onnx-ops.md, generated
+// from the importer's op table.
 //
 //===----------------------------------------------------------------------===//
 
@@ -44,6 +47,15 @@ static bool parseShape(llvm::StringRef spec, cnnc::OnnxImportOptions &options) {
 }
 
 int main(int argc, char **argv) {
+  if (argc == 2 && llvm::StringRef(argv[1]) == "--list-ops") {
+    if (cnnc::printOnnxOpTable(llvm::outs()))
+      return 0;
+    llvm::errs() << "cnnc-onnx-import: the op table is inconsistent (an op "
+                    "without notes, a refused version newer than an "
+                    "imported one, or an op listed as both supported and "
+                    "not); see frontends/onnx/OpSchemas.cpp\n";
+    return 1;
+  }
   cnnc::OnnxImportOptions options;
   llvm::StringRef file;
   bool printWeights = false;
@@ -83,7 +95,8 @@ int main(int argc, char **argv) {
   if (file.empty()) {
     llvm::errs()
         << "usage: cnnc-onnx-import [--input-shape NAME=DxDx...]... "
-           "[--entry NAME] [--print-weights] [--print-locations] MODEL\n";
+           "[--entry NAME] [--print-weights] [--print-locations] MODEL\n"
+           "       cnnc-onnx-import --list-ops\n";
     return 2;
   }
 
