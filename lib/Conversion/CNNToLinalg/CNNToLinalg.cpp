@@ -158,16 +158,23 @@ Value lowering::reshapeTensor(OpBuilder &b, Location loc, Value input,
   if (type == resultType)
     return input;
   Value flat = input;
-  if (type.getRank() != 1) {
+  auto flatType =
+      RankedTensorType::get({type.getNumElements()}, type.getElementType());
+  // Rank 0 <-> rank 1 takes an empty reassociation, the other way round.
+  if (type.getRank() == 0)
+    flat = tensor::ExpandShapeOp::create(b, loc, flatType, input,
+                                         ArrayRef<ReassociationIndices>{});
+  else if (type.getRank() != 1) {
     SmallVector<ReassociationIndices> all(1);
     for (int64_t i = 0; i < type.getRank(); ++i)
       all[0].push_back(i);
-    auto flatType = RankedTensorType::get({type.getNumElements()},
-                                          type.getElementType());
     flat = tensor::CollapseShapeOp::create(b, loc, flatType, input, all);
   }
   if (resultType.getRank() == 1)
     return flat;
+  if (resultType.getRank() == 0)
+    return tensor::CollapseShapeOp::create(b, loc, resultType, flat,
+                                           ArrayRef<ReassociationIndices>{});
   SmallVector<ReassociationIndices> all(1);
   for (int64_t i = 0; i < resultType.getRank(); ++i)
     all[0].push_back(i);

@@ -238,3 +238,16 @@ func.func @conv2d_epilogue(%x: tensor<1x4x8x8xf32>, %w: tensor<4x4x3x3xf32>, %r:
   %0 = cnn.conv2d %x, %w residual %r strides = [1, 1] pads = [1, 1, 1, 1] dilations = [1, 1] group = 1 activation = "clip" params = [0.0, 6.0] : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
   return %0 : tensor<1x4x8x8xf32>
 }
+
+// -----
+
+// A reshape to and from rank 0 takes an empty reassociation.
+// CHECK-LABEL: func @reshape_rank0
+// CHECK: %[[F:.+]] = tensor.collapse_shape %{{.+}} {{\[}}[0, 1]] : tensor<1x1xf32> into tensor<1xf32>
+// CHECK: %[[C:.+]] = tensor.collapse_shape %[[F]] [] : tensor<1xf32> into tensor<f32>
+// CHECK: tensor.expand_shape %[[C]] [] output_shape [1] : tensor<f32> into tensor<1xf32>
+func.func @reshape_rank0(%x: tensor<1x1xf32>) -> tensor<1xf32> {
+  %0 = cnn.reshape %x shape = [] : tensor<1x1xf32> -> tensor<f32>
+  %1 = cnn.reshape %0 shape = [1] : tensor<f32> -> tensor<1xf32>
+  return %1 : tensor<1xf32>
+}
