@@ -139,7 +139,10 @@ static void useInfo(const cnnrt_tensor_info *t) {
   volatile size_t sink = strlen(t->name ? t->name : "");
   sink += cnnrt_num_elements(t) + cnnrt_dtype_size(t->dtype);
   sink += strlen(cnnrt_dtype_name(t->dtype));
+  /* cnnc-run's std::vector<int64_t>(shape, shape + rank). */
   int64_t *copy = (int64_t *)malloc((size_t)t->rank * 8 + 8);
+  if (!copy)
+    __builtin_trap();
   if (t->rank > 0)
     memcpy(copy, t->shape, (size_t)t->rank * 8);
   /* HostTensor's size, as the stub's dense strides: in int64. */
