@@ -138,10 +138,10 @@ for h in "${HARNESSES[@]}"; do
   log="$WORK/$h.log"
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-  last=$(grep -E '^#[0-9]+ .*cov: ' "$log" | tail -1 || true)
-  cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
-  ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
-  corp=$(echo "$last" | sed -n 's/.* corp: \([0-9]*\)\/.*/\1/p')
+  last=$(grep -E '^#[0-9]+[[:space:]].*cov: ' "$log" | tail -1 || true)
+  cov=$(echo "$last" | sed -n 's/.*cov: \([0-9]*\).*/\1/p')
+  ft=$(echo "$last" | sed -n 's/.*ft: \([0-9]*\).*/\1/p')
+  corp=$(echo "$last" | sed -n 's/.*corp: \([0-9]*\)\/.*/\1/p')
   crashes=0
   for a in "$WORK/artifacts/$h"/*; do
     [ -f "$a" ] || continue
