@@ -269,10 +269,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   /* The model stub's checks of caller tensors against it. */
   *fuzzModelSignature() = sig;
-  cnnrt_tensor *in =
-      fuzzCallerTensors(&b, a, sig.inputs, sig.num_inputs);
-  cnnrt_tensor *out =
-      fuzzCallerTensors(&b, a, sig.outputs, sig.num_outputs);
+  cnnrt_tensor *in = fuzzCallerTensors(&b, a, sig.inputs, sig.num_inputs);
+  cnnrt_tensor *out = fuzzCallerTensors(&b, a, sig.outputs, sig.num_outputs);
   if (in && out) {
     fuzzModelEntered = 0;
     int code = cnnrt_lib_run_with(in, (size_t)sig.num_inputs, out,

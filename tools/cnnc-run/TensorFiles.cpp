@@ -325,8 +325,7 @@ HostTensor readTensorProto(const std::string &path) {
   return parseTensorProto(readWholeFile(path), path);
 }
 
-HostTensor parseTensorProto(const std::string &bytes,
-                            const std::string &path) {
+HostTensor parseTensorProto(const std::string &bytes, const std::string &path) {
   onnx::TensorProto proto;
   if (!proto.ParseFromString(bytes))
     throw TensorFileError("'" + path + "' is not a valid ONNX TensorProto");
