@@ -13,6 +13,7 @@
 #include "cnnrt/cnnrt.h"
 #include "ElfCheck.h"
 #include "HostFeatures.h"
+#include "SignatureCheck.h"
 #include "ThreadPool.h"
 
 #include <dlfcn.h>
@@ -59,8 +60,44 @@ static int lookup(void *handle, const char *name, void *fnOut, size_t fnSize) {
   return 1;
 }
 
-static int checkSignature(const cnnrt_model_signature *sig, const char *path,
-                          cnnrt_error *err) {
+/* Checks one input or output of a signature (see SignatureCheck.h). */
+static int checkTensorInfo(const cnnrt_tensor_info *t, const char *kind,
+                           int32_t index, const char *path, cnnrt_error *err) {
+  const char *why = NULL;
+  size_t elementSize = cnnrt_dtype_size(t->dtype);
+  if (!t->name)
+    why = "no name";
+  else if (!elementSize)
+    why = "an unknown dtype";
+  else if (t->rank < 0 || t->rank > kCnnrtMaxSignatureRank)
+    why = "an invalid rank";
+  else if (t->rank > 0 && !t->shape)
+    why = "no shape";
+  if (!why) {
+    /* The byte size must fit in int64: the stub computes dense strides and
+     * hosts compute buffer sizes from these dimensions, in any order, so a
+     * zero dimension does not excuse huge others (zeros count as 1). */
+    uint64_t bytes = elementSize;
+    for (int32_t d = 0; d < t->rank && !why; ++d) {
+      uint64_t dim = (uint64_t)t->shape[d];
+      if (t->shape[d] < 0)
+        why = "a negative dimension";
+      else if (__builtin_mul_overflow(bytes, dim ? dim : 1, &bytes) ||
+               bytes > (uint64_t)INT64_MAX)
+        why = "a shape too large to address";
+    }
+  }
+  if (!why)
+    return CNNRT_OK;
+  setError(err,
+           "'%s': model library has a malformed signature: %s #%d has %s "
+           "(dtype %d, rank %d)",
+           path, kind, (int)index, why, (int)t->dtype, (int)t->rank);
+  return CNNRT_ERROR_LOAD;
+}
+
+int cnnrtCheckSignature(const cnnrt_model_signature *sig, const char *path,
+                        cnnrt_error *err) {
   if (!sig) {
     setError(err, "'%s': model library returned a NULL signature", path);
     return CNNRT_ERROR_LOAD;
@@ -78,6 +115,27 @@ static int checkSignature(const cnnrt_model_signature *sig, const char *path,
       (sig->num_layers && !sig->layers)) {
     setError(err, "'%s': model library has a malformed signature", path);
     return CNNRT_ERROR_LOAD;
+  }
+  for (int32_t i = 0; i < sig->num_inputs; ++i)
+    if (checkTensorInfo(&sig->inputs[i], "input", i, path, err) != CNNRT_OK)
+      return CNNRT_ERROR_LOAD;
+  for (int32_t i = 0; i < sig->num_outputs; ++i)
+    if (checkTensorInfo(&sig->outputs[i], "output", i, path, err) != CNNRT_OK)
+      return CNNRT_ERROR_LOAD;
+  /* Hosts print the layer table and add up its multiply-accumulates. */
+  int64_t macs = 0;
+  for (int32_t i = 0; i < sig->num_layers; ++i) {
+    const cnnrt_layer_info *l = &sig->layers[i];
+    if (!l->name || !l->kind || l->macs < 0 ||
+        __builtin_add_overflow(macs, l->macs, &macs)) {
+      setError(err,
+               "'%s': model library has a malformed signature: layer #%d "
+               "has %s",
+               path, (int)i,
+               !l->name || !l->kind ? "no name or kind"
+                                    : "an invalid multiply-accumulate count");
+      return CNNRT_ERROR_LOAD;
+    }
   }
   char missing[256];
   if (!cnnrtHostHasFeatures(sig->required_features, missing,
@@ -177,7 +235,7 @@ int cnnrt_load(const char *path, cnnrt_model **out, cnnrt_error *err) {
     return CNNRT_ERROR_LOAD;
   }
   const cnnrt_model_signature *sig = signature();
-  int code = checkSignature(sig, path, err);
+  int code = cnnrtCheckSignature(sig, path, err);
   if (code != CNNRT_OK) {
     dlclose(handle);
     return code;

@@ -254,7 +254,10 @@ private:
 } // namespace
 
 HostTensor readNpy(const std::string &path) {
-  std::string bytes = readWholeFile(path);
+  return parseNpy(readWholeFile(path), path);
+}
+
+HostTensor parseNpy(const std::string &bytes, const std::string &path) {
   static const char kMagic[] = "\x93NUMPY";
   if (bytes.size() < 10 || bytes.compare(0, 6, kMagic, 6) != 0)
     throw TensorFileError("'" + path + "' is not a .npy file (bad magic)");
@@ -319,7 +322,10 @@ HostTensor readNpy(const std::string &path) {
 }
 
 HostTensor readTensorProto(const std::string &path) {
-  std::string bytes = readWholeFile(path);
+  return parseTensorProto(readWholeFile(path), path);
+}
+
+HostTensor parseTensorProto(const std::string &bytes, const std::string &path) {
   onnx::TensorProto proto;
   if (!proto.ParseFromString(bytes))
     throw TensorFileError("'" + path + "' is not a valid ONNX TensorProto");

@@ -69,6 +69,11 @@ HostTensor readTensorFile(const std::string &path);
 HostTensor readNpy(const std::string &path);
 HostTensor readTensorProto(const std::string &path);
 
+/// The same readers on the contents of a file already in memory; `name`
+/// stands for the file in messages (the fuzz harness's entry point).
+HostTensor parseNpy(const std::string &bytes, const std::string &name);
+HostTensor parseTensorProto(const std::string &bytes, const std::string &name);
+
 /// Writes `tensor` as a version 1.0 .npy file ('<f4' or '<i8').
 void writeNpy(const std::string &path, const HostTensor &tensor);
 
