@@ -400,11 +400,13 @@ LogicalResult addModelABI(ModuleOp module, llvm::Module &m,
       auto d = dyn_cast<DictionaryAttr>(a);
       auto name = d ? dyn_cast_or_null<StringAttr>(d.get("name")) : nullptr;
       auto kind = d ? dyn_cast_or_null<StringAttr>(d.get("kind")) : nullptr;
-      if (!name || !kind || !isa_and_nonnull<IntegerAttr>(d.get("macs")) ||
-          name.getValue().contains('\0') || kind.getValue().contains('\0'))
+      auto macs = d ? dyn_cast_or_null<IntegerAttr>(d.get("macs")) : nullptr;
+      if (!name || !kind || !macs || macs.getValue().isNegative() ||
+          name.getValue().empty() || name.getValue().contains('\0') ||
+          kind.getValue().contains('\0'))
         return module.emitError("malformed 'cnnc.layers' entry ")
                << a
-               << ": expected {name: string, kind: string, macs: int} "
+               << ": expected {name: non-empty string, kind: string, macs: int >= 0} "
                   "without NUL characters";
     }
   // cnnrt_model_signature, field by field.
