@@ -16,7 +16,7 @@
 // RUN: not test -e %t.bad.so
 // With --report the report shows the factorized layers, the pass runs once
 // and the check's reference is still the unfactorized network.
-// RUN: not cnnc %s --factorize=0.9 --report -o %t.bad.so > %t.report 2> %t.err
+// RUN: not cnnc %s --target=x86-64-v3 --factorize=0.9 --report -o %t.bad.so > %t.report 2> %t.err
 // RUN: FileCheck %s --check-prefixes=OVER,ONCE < %t.err
 // RUN: FileCheck %s --check-prefix=REPORT < %t.report
 // RUN: not test -e %t.bad.so
