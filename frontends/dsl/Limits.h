@@ -16,6 +16,7 @@
 #ifndef CNNC_FRONTENDS_DSL_LIMITS_H
 #define CNNC_FRONTENDS_DSL_LIMITS_H
 
+#include "cnnc/Dialect/CNN/IR/CNNShapes.h"
 #include "llvm/ADT/ArrayRef.h"
 
 #include <cstdint>
@@ -25,10 +26,11 @@ namespace mlir::cnnc::dsl {
 
 /// A dimension, channel count, unit count, kernel, stride, dilation, padding
 /// or group count.
-constexpr int64_t kMaxDim = 2147483647; // 2^31 - 1
-/// Elements of one tensor (an input, a layer's result or a weight): 2^36,
-/// 256 GiB of f32.
-constexpr int64_t kMaxTensorElements = int64_t(1) << 36;
+/// The cnn dialect's limit, 2^31 - 1.
+constexpr int64_t kMaxDim = cnn::kMaxDimSize;
+/// Elements of one tensor (an input, a layer's result or a weight): the cnn
+/// dialect's limit, 2^36 (256 GiB of f32).
+constexpr int64_t kMaxTensorElements = cnn::kMaxTensorElements;
 /// Rank of a tensor.
 constexpr unsigned kMaxRank = 8;
 /// Nesting of the syntax: parentheses, lists, calls, operators (the height

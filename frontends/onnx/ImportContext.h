@@ -20,6 +20,8 @@
 
 #include "onnx/OnnxImporter.h"
 
+#include "cnnc/Dialect/CNN/IR/CNNShapes.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -329,9 +331,9 @@ std::string unsupportedReason(StringRef opType, int64_t opset);
 // Limits
 //===----------------------------------------------------------------------===//
 
-/// The largest dimension, pad, stride or kernel size accepted (2^31 - 1):
-/// int64 shape arithmetic on such values cannot overflow.
-constexpr int64_t kMaxDimension = (int64_t(1) << 31) - 1;
+/// The largest dimension, pad, stride or kernel size accepted: the cnn
+/// dialect's (2^31 - 1), on which int64 shape arithmetic cannot overflow.
+constexpr int64_t kMaxDimension = cnn::kMaxDimSize;
 /// Default-domain opsets accepted. Each op's older versions that cnnc does
 /// not import are refused by the op table (OpSchemas.cpp).
 constexpr int64_t kMinOpset = 1, kMaxOpset = 22;

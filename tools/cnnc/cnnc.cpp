@@ -199,14 +199,17 @@ std::string formatBytes(int64_t bytes) {
   return llvm::formatv("{0:f1} {1} ({2} bytes)", v, units[unit], bytes).str();
 }
 
-/// Weights and single activations against --max-weight-bytes and
-/// --max-activation-bytes, before any pass runs. Sizes are exact products:
-/// every static type has passed cnn::checkSizeLimits.
+/// Every value's type against the cnn dialect's size limits, then weights
+/// and single activations against --max-weight-bytes and
+/// --max-activation-bytes, in one walk before any pass runs. The byte counts
+/// are exact products: the op's types have passed cnn::checkSizeLimits.
 LogicalResult checkResourceLimits(ModuleOp module, int64_t weightCap,
                                   int64_t activationCap) {
   int64_t weights = 0;
-  Operation *largest = nullptr;
+  Operation *overCap = nullptr;
   WalkResult walk = module.walk([&](Operation *op) {
+    if (failed(cnn::checkSizeLimits(op)))
+      return WalkResult::interrupt();
     for (Value v : op->getResults()) {
       auto type = dyn_cast<ShapedType>(v.getType());
       if (!type || !type.hasStaticShape() ||
@@ -217,7 +220,7 @@ LogicalResult checkResourceLimits(ModuleOp module, int64_t weightCap,
       if (op->hasTrait<OpTrait::ConstantLike>()) {
         weights += bytes;
         if (weights > weightCap)
-          largest = op;
+          overCap = op;
       } else if (isa<TensorType>(type) && bytes > activationCap) {
         emitError(op->getLoc())
             << "an activation of " << type << " takes "
@@ -226,10 +229,10 @@ LogicalResult checkResourceLimits(ModuleOp module, int64_t weightCap,
         return WalkResult::interrupt();
       }
     }
-    return largest ? WalkResult::interrupt() : WalkResult::advance();
+    return overCap ? WalkResult::interrupt() : WalkResult::advance();
   });
-  if (largest) {
-    emitError(largest->getLoc())
+  if (overCap) {
+    emitError(overCap->getLoc())
         << "the weights take more than " << formatBytes(weightCap)
         << " (--max-weight-bytes)";
     return failure();
@@ -454,8 +457,7 @@ int main(int argc, char **argv) {
     if (failed(verify(*module)))
       return 1;
   }
-  if (failed(cnn::checkSizeLimits(module->getOperation())) ||
-      failed(checkResourceLimits(*module, *weightCap, *activationCap)))
+  if (failed(checkResourceLimits(*module, *weightCap, *activationCap)))
     return 1;
 
   std::string out = outputFile.empty() ? defaultOutput(emit) : outputFile;

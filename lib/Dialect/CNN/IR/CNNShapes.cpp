@@ -154,20 +154,17 @@ LogicalResult mlir::cnn::checkSizeLimits(OptLoc loc, Type type,
   return success();
 }
 
-LogicalResult mlir::cnn::checkSizeLimits(Operation *root) {
-  WalkResult walk = root->walk([&](Operation *op) {
-    for (Value v : op->getResults())
-      if (failed(checkSizeLimits(op->getLoc(), v.getType(), "value")))
-        return WalkResult::interrupt();
-    for (Region &region : op->getRegions())
-      for (Block &block : region)
-        for (BlockArgument arg : block.getArguments())
-          if (failed(checkSizeLimits(op->getLoc(), arg.getType(),
-                                     "block argument")))
-            return WalkResult::interrupt();
-    return WalkResult::advance();
-  });
-  return failure(walk.wasInterrupted());
+LogicalResult mlir::cnn::checkSizeLimits(Operation *op) {
+  for (Value v : op->getResults())
+    if (failed(checkSizeLimits(op->getLoc(), v.getType(), "value")))
+      return failure();
+  for (Region &region : op->getRegions())
+    for (Block &block : region)
+      for (BlockArgument arg : block.getArguments())
+        if (failed(checkSizeLimits(op->getLoc(), arg.getType(),
+                                   "block argument")))
+          return failure();
+  return success();
 }
 
 std::string mlir::cnn::formatShape(ArrayRef<int64_t> shape) {

@@ -40,9 +40,10 @@ std::optional<int64_t> checkedNumElements(ArrayRef<int64_t> shape);
 /// against the limits above; the error at `loc` names `what`.
 LogicalResult checkSizeLimits(OptLoc loc, Type type, StringRef what);
 
-/// Checks the type of every value defined in `root` (results and block
-/// arguments), for inputs that reach the compiler below the cnn level.
-LogicalResult checkSizeLimits(Operation *root);
+/// Checks the types of the values `op` defines (its results and the
+/// arguments of its regions' blocks; nested ops are the caller's to visit),
+/// for inputs that reach the compiler below the cnn level.
+LogicalResult checkSizeLimits(Operation *op);
 
 /// Output extent of a sliding window along one spatial dimension, or a
 /// negative value when the (dilated) window does not fit the padded input.
